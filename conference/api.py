@@ -1,0 +1,79 @@
+"""The JSON API root: mounts each app's router and turns errors into stable JSON.
+
+Every error answers {"code", "message"} in the caller's language; input that
+fails validation answers 422 with per-field messages; nothing answers 500 to
+bad input.
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from events.api import FormInvalid
+from events.api import router as events_router
+from events.errors import DomainError
+
+api = NinjaAPI(
+    title="National KOL Conference API",
+    version="1",
+    description="Registration, vetting, tickets, badges, check-in, agenda and the Alliance declaration.",
+    urls_namespace="api",
+)
+api.add_router("/", events_router)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc):
+    return api.create_response(
+        request, {"code": exc.code, "message": str(exc.message), "field": exc.field}, status=exc.status
+    )
+
+
+@api.exception_handler(FormInvalid)
+def form_invalid(request, exc):
+    body = {"code": "invalid", "message": _("Please correct the errors below."), "errors": exc.errors}
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(ValidationError)
+def schema_invalid(request, exc):
+    errors = {}
+    for error in exc.errors:
+        errors.setdefault(_field_name(error.get("loc", ())), []).append(_schema_message(error))
+    body = {"code": "invalid", "message": _("Please correct the errors below."), "errors": errors}
+    return api.create_response(request, body, status=422)
+
+
+def _field_name(location):
+    # ninja locates body fields as ("body", "<parameter>", field, …) and others as ("query", field).
+    parts = [str(part) for part in (location[2:] if location[:1] == ("body",) else location[1:])]
+    return ".".join(parts) or "body"
+
+
+def _schema_message(error):
+    kind = error.get("type", "")
+    if kind == "missing":
+        return _("This field is required.")
+    if kind.endswith("_type") or kind.endswith("_parsing"):
+        return _("This value has the wrong type.")
+    if "too_long" in kind or "too_short" in kind:
+        return _("This value has the wrong length.")
+    return _("This value is not valid.")
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(
+        request, {"code": "unauthenticated", "message": _("Sign in or send a valid token.")}, status=401
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"code": "not_found", "message": _("Not found.")}, status=404)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    return api.create_response(request, {"code": "http_error", "message": str(exc)}, status=exc.status_code)

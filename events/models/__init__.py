@@ -1,0 +1,20 @@
+"""Models of the events app, one module per concept."""
+
+from .api_token import ApiToken
+from .event import Event
+from .invitation import Invitation, new_invitation_code
+from .participant import Channel, Consent, Participant, new_participant_token
+from .text import localized, normalize_text
+
+__all__ = [
+    "ApiToken",
+    "Channel",
+    "Consent",
+    "Event",
+    "Invitation",
+    "Participant",
+    "localized",
+    "new_invitation_code",
+    "new_participant_token",
+    "normalize_text",
+]

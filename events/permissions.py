@@ -1,0 +1,45 @@
+"""Who may do what: named predicates that views, routers and admin actions call.
+
+Roles are Django groups so organizers can grant them in the admin. Attendees
+have no account: their magic-link session names the participant records they
+own (see events.links).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+ORGANIZER = "Organizer"
+DOOR_STAFF = "Door staff"
+DOOR_SUPERVISOR = "Door supervisor"
+
+ROLE_LABELS = {ORGANIZER: _("Organizer"), DOOR_STAFF: _("Door staff"), DOOR_SUPERVISOR: _("Door supervisor")}
+
+
+def _in_group(user, group):
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    # Cache the group names on the user object: several checks run per request.
+    if not hasattr(user, "_role_names"):
+        user._role_names = set(user.groups.values_list("name", flat=True))
+    return group in user._role_names
+
+
+def is_organizer(user):
+    return _in_group(user, ORGANIZER)
+
+
+def is_door_staff(user):
+    return _in_group(user, DOOR_STAFF) or _in_group(user, DOOR_SUPERVISOR) or is_organizer(user)
+
+
+def is_door_supervisor(user):
+    return _in_group(user, DOOR_SUPERVISOR) or is_organizer(user)
+
+
+def can_decide_applications(user):
+    return is_organizer(user)
+
+
+def can_read_participants(user):
+    return is_organizer(user)

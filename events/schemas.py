@@ -1,0 +1,103 @@
+"""Shapes of the events API: what comes in, what goes out."""
+
+from datetime import date, datetime
+
+from ninja import Field, Schema
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ValidationErrorOut(Schema):
+    code: str
+    message: str
+    errors: dict[str, list[str]]
+
+
+class EventOut(Schema):
+    slug: str
+    name: str
+    description: str
+    start_date: date
+    end_date: date
+    venue: str
+    status: str
+    accepts_registrations: bool
+
+
+class ChannelIn(Schema):
+    platform: str
+    handle: str
+    url: str
+    followers: int
+
+
+class ChannelOut(ChannelIn):
+    pass
+
+
+class RegistrationIn(Schema):
+    category: str
+    full_name: str
+    title: str = ""
+    organization: str = ""
+    email: str
+    phone: str
+    invitation_code: str = ""
+    channels: list[ChannelIn] = Field(default_factory=list, max_length=5)
+    consent_participation: bool = Field(description="Must be true: explicit consent to processing for participation.")
+    consent_updates: bool = False
+
+
+class RegistrationOut(Schema):
+    id: int
+    event: str = Field(alias="event.slug")
+    category: str
+    status: str
+    full_name: str
+    token: str = Field(description="Keep it secret: it reads this registration's status.")
+
+
+class RegistrationStatusOut(Schema):
+    id: int
+    event: str = Field(alias="event.slug")
+    category: str
+    status: str
+    status_label: str = Field(alias="get_status_display")
+    decision_reason: str
+    decided_at: datetime | None
+    full_name: str
+
+
+class ParticipantOut(Schema):
+    id: int
+    event: str = Field(alias="event.slug")
+    category: str
+    status: str
+    full_name: str
+    title: str
+    organization: str
+    email: str
+    phone: str
+    language: str
+    channels: list[ChannelOut]
+    decided_by: str | None = Field(None, alias="decided_by.username")
+    decided_at: datetime | None
+    decision_reason: str
+    created_at: datetime
+
+
+class DecisionIn(Schema):
+    decision: str
+    reason: str = Field("", max_length=2000)
+
+
+class BulkDecisionIn(DecisionIn):
+    participant_ids: list[int] = Field(min_length=1, max_length=1000)
+
+
+class BulkDecisionOut(Schema):
+    changed: int

@@ -1,0 +1,184 @@
+"""Registration and vetting: every write to participants goes through these functions."""
+
+import hashlib
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .consent import CONSENT_TEXTS
+from .enums import DECISIONS, INVITATION_CATEGORIES, Category, ParticipantStatus
+from .errors import Conflict, DomainError
+from .models import ApiToken, Channel, Consent, Invitation, Participant
+from .tasks import enqueue
+
+
+def register_participant(*, event, category, fields, channels=(), consents, invitation_code=""):
+    """Register one participant with their channels and consents, in one transaction.
+
+    Regulators and platforms need a valid invitation code and are approved at
+    once; KOLs and businesses wait for an organizer's decision. The participant
+    is e-mailed their status and personal link after the commit.
+    Raises DomainError (closed event, bad code, e-mail already registered).
+    """
+    if not event.accepts_registrations:
+        raise DomainError("registration_closed", _("Registration for this event is closed."))
+    if category not in Category.values:
+        raise DomainError("unknown_category", _("Unknown participant category."), field="category")
+    if Participant.objects.filter(event=event, email=fields["email"]).exists():
+        raise _already_registered()
+    try:
+        with transaction.atomic():
+            invitation = None
+            if category in INVITATION_CATEGORIES:
+                invitation = _use_invitation(event=event, category=category, code=invitation_code)
+            participant = Participant.objects.create(
+                event=event,
+                category=category,
+                invitation=invitation,
+                status=ParticipantStatus.APPROVED if invitation else ParticipantStatus.PENDING,
+                decided_at=timezone.now() if invitation else None,
+                **fields,
+            )
+            Channel.objects.bulk_create(Channel(participant=participant, **channel) for channel in channels)
+            _record_consents(participant, consents)
+            enqueue("events.tasks.send_status_email", participant.pk)
+    except IntegrityError:
+        # Two submissions of one e-mail racing past the check above: the unique
+        # constraint lets exactly one in.
+        raise _already_registered()
+    return participant
+
+
+def _already_registered():
+    return Conflict(
+        "already_registered",
+        _("This e-mail is already registered for this event. Use “Send me my link” to open your page."),
+        field="email",
+    )
+
+
+def _use_invitation(*, event, category, code):
+    """Take one use of an invitation code, or raise why it cannot be used.
+
+    The use is a conditional UPDATE (uses < max_uses) whose row count is
+    checked, so two people racing for the last use never both get in.
+    """
+    invalid = DomainError("invalid_invitation", _("This invitation code is not valid."), field="invitation_code")
+    invitation = Invitation.objects.filter(code=code, event=event).first() if code else None
+    if invitation is None or invitation.revoked:
+        raise invalid
+    if invitation.category != category:
+        raise DomainError(
+            "invitation_wrong_category",
+            _("This invitation code is for another participant category."),
+            field="invitation_code",
+        )
+    if invitation.is_expired:
+        raise DomainError("invitation_expired", _("This invitation code has expired."), field="invitation_code")
+    taken = Invitation.objects.filter(pk=invitation.pk, uses__lt=F("max_uses"), revoked=False).update(
+        uses=F("uses") + 1
+    )
+    if not taken:
+        raise DomainError(
+            "invitation_used_up", _("This invitation code has already been used."), field="invitation_code"
+        )
+    return invitation
+
+
+def _record_consents(participant, purposes):
+    with_text = [CONSENT_TEXTS[purpose] for purpose in purposes]
+    if not any(text.required for text in with_text):
+        raise DomainError("consent_required", _("Consent to the processing of your data is required."))
+    Consent.objects.bulk_create(
+        Consent(
+            participant=participant,
+            purpose=text.purpose,
+            text_version=text.version,
+            text_language=participant.language,
+            text_sha256=text.digest(str(text.text)),
+        )
+        for text in with_text
+    )
+
+
+def decide_application(*, participant, decision, reason="", by):
+    """Approve, reject or waitlist one participant, record who and why, e-mail them.
+
+    The update is conditional on the status it was read with, so two organizers
+    deciding at once cannot both send contradicting e-mails unnoticed.
+    """
+    if decision not in DECISIONS:
+        raise DomainError("invalid_decision", _("Unknown decision."), field="decision")
+    if participant.status == decision:
+        raise Conflict("already_decided", _("This participant already has that status."))
+    with transaction.atomic():
+        changed = Participant.objects.filter(pk=participant.pk, status=participant.status).update(
+            status=decision,
+            decided_by=by,
+            decided_at=timezone.now(),
+            decision_reason=reason.strip(),
+            updated_at=timezone.now(),
+        )
+        if not changed:
+            raise Conflict("changed_meanwhile", _("Someone else changed this participant meanwhile; reload and retry."))
+        enqueue("events.tasks.send_status_email", participant.pk)
+    participant.refresh_from_db()
+    return participant
+
+
+def decide_applications(*, participants, decision, reason="", by):
+    """Apply one decision to many participants; those already in that state are skipped.
+
+    Returns how many changed.
+    """
+    changed = 0
+    for participant in participants:
+        if participant.status == decision:
+            continue
+        try:
+            decide_application(participant=participant, decision=decision, reason=reason, by=by)
+        except Conflict:
+            continue
+        changed += 1
+    return changed
+
+
+def send_personal_link(*, event, email):
+    """E-mail a fresh magic link if the address is registered; silent otherwise.
+
+    Silence on unknown addresses keeps the form from revealing who registered.
+    """
+    participant = Participant.objects.filter(event=event, email=email.strip().lower()).first()
+    if participant is not None:
+        enqueue("events.tasks.send_link_email", participant.pk)
+
+
+def withdraw_consent(*, participant, purpose):
+    """Withdraw an optional consent; the record stays, with the time of withdrawal."""
+    if CONSENT_TEXTS[purpose].required:
+        raise DomainError(
+            "consent_required_for_participation",
+            _("This consent is needed to take part; to withdraw it, ask us to erase your registration."),
+        )
+    Consent.objects.filter(participant=participant, purpose=purpose, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now()
+    )
+
+
+def new_api_token_secret(api_token):
+    """Give an (unsaved) ApiToken a fresh secret; returns the secret, which is stored only hashed."""
+    secret = secrets.token_urlsafe(32)
+    api_token.prefix = secret[:8]
+    api_token.key_sha256 = hashlib.sha256(secret.encode()).hexdigest()
+    return secret
+
+
+def issue_api_token(*, user, name, scopes):
+    """Create a bearer token for a user; returns (token, secret)."""
+    api_token = ApiToken(user=user, name=name, scopes=list(scopes))
+    secret = new_api_token_secret(api_token)
+    api_token.save()
+    return api_token, secret

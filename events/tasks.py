@@ -1,0 +1,28 @@
+"""Background jobs (django-q2): take ids, switch to the recipient's language, call one function."""
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_q.tasks import async_task
+
+from .mail import send_participant_mail
+from .models import Participant
+
+
+def enqueue(func_path, *args):
+    """Queue a job once the current transaction commits, so it never sees uncommitted rows."""
+    transaction.on_commit(lambda: async_task(func_path, *args))
+
+
+def send_status_email(participant_id):
+    participant = Participant.objects.select_related("event").get(pk=participant_id)
+    with translation.override(participant.language):
+        subject = _("Your registration: %(status)s") % {"status": participant.get_status_display()}
+    send_participant_mail(participant, "participant_status", subject)
+
+
+def send_link_email(participant_id):
+    participant = Participant.objects.select_related("event").get(pk=participant_id)
+    with translation.override(participant.language):
+        subject = _("Your personal link")
+    send_participant_mail(participant, "magic_link", subject)

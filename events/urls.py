@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "events"
+
+urlpatterns = [
+    path("", views.event_list, name="event_list"),
+    path("e/<slug:slug>/", views.event_detail, name="event_detail"),
+    path("e/<slug:slug>/register/<str:category>/", views.register, name="register"),
+    path("e/<slug:slug>/me/", views.personal_page, name="personal_page"),
+    path("e/<slug:slug>/me/login/<str:signed>/", views.magic_login, name="magic_login"),
+    path("e/<slug:slug>/me/link/", views.request_link, name="request_link"),
+    path("e/<slug:slug>/me/consent/<str:purpose>/withdraw/", views.withdraw_consent, name="withdraw_consent"),
+    path("e/<slug:slug>/me/sign-out/", views.sign_out, name="sign_out"),
+]

@@ -1,0 +1,114 @@
+"""Public pages: the event, registration, the personal page and magic links."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import links, selectors, services
+from .consent import CONSENT_TEXTS
+from .enums import Category, ConsentPurpose
+from .errors import DomainError
+from .forms import ChannelFormSet, LinkRequestForm, RegistrationForm
+
+
+def event_list(request):
+    return render(request, "events/event_list.html", {"events": selectors.public_events()})
+
+
+def event_detail(request, slug):
+    event = selectors.public_event(slug)
+    return render(request, "events/event_detail.html", {"event": event, "categories": Category})
+
+
+@require_http_methods(["GET", "POST"])
+def register(request, slug, category):
+    event = selectors.public_event(slug)
+    if category not in Category.values:
+        raise Http404
+    data = request.POST if request.method == "POST" else None
+    form = RegistrationForm(data, category=category)
+    channels = ChannelFormSet(data, prefix="channels") if category == Category.KOL else None
+    if data is not None and form.is_valid() and (channels is None or channels.is_valid()):
+        try:
+            participant = services.register_participant(
+                event=event,
+                category=category,
+                fields=form.participant_fields(),
+                channels=channels.channels() if channels else (),
+                consents=form.consented_purposes(),
+                invitation_code=form.cleaned_data.get("invitation_code", ""),
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            links.remember_participant(request, participant)
+            messages.success(request, _("Thank you! Your registration has been received."))
+            return redirect("events:personal_page", slug=event.slug)
+    status = 400 if data is not None else 200
+    context = {
+        "event": event,
+        "category": category,
+        "category_label": Category(category).label,
+        "form": form,
+        "channels": channels,
+        "accepting": event.accepts_registrations,
+    }
+    return render(request, "events/register.html", context, status=status)
+
+
+def personal_page(request, slug):
+    event = selectors.public_event(slug)
+    participant = links.current_participant(request, event)
+    if participant is None:
+        return render(request, "events/link_request.html", {"event": event, "form": LinkRequestForm()})
+    consents = list(participant.consents.all())
+    for consent in consents:
+        consent.withdrawable = consent.is_active and not CONSENT_TEXTS[consent.purpose].required
+    context = {"event": event, "participant": participant, "channels": participant.channels.all(), "consents": consents}
+    return render(request, "events/personal_page.html", context)
+
+
+def magic_login(request, slug, signed):
+    event = selectors.public_event(slug)
+    try:
+        participant = links.participant_from_link(event, signed)
+    except DomainError as error:
+        context = {"event": event, "form": LinkRequestForm(), "link_error": error.message}
+        return render(request, "events/link_request.html", context, status=400)
+    links.remember_participant(request, participant)
+    return redirect("events:personal_page", slug=slug)
+
+
+@require_POST
+def request_link(request, slug):
+    event = selectors.public_event(slug)
+    form = LinkRequestForm(request.POST)
+    if not form.is_valid():
+        return render(request, "events/link_request.html", {"event": event, "form": form}, status=400)
+    services.send_personal_link(event=event, email=form.cleaned_data["email"])
+    # The same answer whether or not the address is registered.
+    messages.info(request, _("If this e-mail is registered for the event, a new link is on its way."))
+    return redirect("events:personal_page", slug=slug)
+
+
+@require_POST
+def withdraw_consent(request, slug, purpose):
+    event = selectors.public_event(slug)
+    participant = links.current_participant(request, event)
+    if participant is None or purpose not in ConsentPurpose.values:
+        raise Http404
+    try:
+        services.withdraw_consent(participant=participant, purpose=purpose)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your consent has been withdrawn."))
+    return redirect("events:personal_page", slug=slug)
+
+
+@require_POST
+def sign_out(request, slug):
+    request.session.flush()
+    return redirect("events:event_detail", slug=slug)

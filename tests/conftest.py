@@ -1,0 +1,78 @@
+"""Shared fixtures: realistic Vietnamese data, staff users, and Debian's Chromium for browser tests."""
+
+import os
+from datetime import date
+
+import pytest
+
+# Playwright's sync API runs an asyncio loop in the test thread; Django would
+# otherwise refuse ORM calls from browser tests. Tests only.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Playwright's own browser download does not work here; Debian's Chromium does.
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh"}
+
+
+@pytest.fixture
+def event(db):
+    from events.enums import EventStatus
+    from events.models import Event
+
+    return Event.objects.create(
+        slug="kol-2027",
+        name_vi="Hội nghị KOL toàn quốc lần thứ nhất",
+        name_en="First National KOL Conference",
+        start_date=date(2027, 8, 14),
+        end_date=date(2027, 8, 15),
+        venue="Trung tâm Hội nghị Quốc gia",
+        status=EventStatus.PUBLISHED,
+    )
+
+
+def _user(username, role=None, *, is_staff=False):
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username=username, password="pw-" + username, is_staff=is_staff)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def organizer(db):
+    from events.permissions import ORGANIZER
+
+    return _user("bantochuc", ORGANIZER, is_staff=True)
+
+
+@pytest.fixture
+def door_staff(db):
+    from events.permissions import DOOR_STAFF
+
+    return _user("soatve", DOOR_STAFF)
+
+
+@pytest.fixture
+def organizer_client(client, organizer):
+    client.force_login(organizer)
+    return client

@@ -1,0 +1,13 @@
+"""Settings for the test suite: the real ones with background jobs run inline."""
+
+import os
+
+os.environ.setdefault("Q_SYNC", "1")
+
+from conference.settings import *  # noqa: E402,F401,F403 - test settings extend the real ones
+
+Q_CLUSTER["sync"] = True  # noqa: F405 - django-q2 reads this once at import
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests only
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+WHITENOISE_USE_FINDERS = True
