@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import links, selectors, services
+from . import extensions, links, selectors, services
 from .consent import CONSENT_TEXTS
 from .enums import Category, ConsentPurpose
 from .errors import DomainError
@@ -66,7 +66,13 @@ def personal_page(request, slug):
     consents = list(participant.consents.all())
     for consent in consents:
         consent.withdrawable = consent.is_active and not CONSENT_TEXTS[consent.purpose].required
-    context = {"event": event, "participant": participant, "channels": participant.channels.all(), "consents": consents}
+    context = {
+        "event": event,
+        "participant": participant,
+        "channels": participant.channels.all(),
+        "consents": consents,
+        "panels": extensions.render_personal_panels(request, participant),
+    }
     return render(request, "events/personal_page.html", context)
 
 

@@ -34,7 +34,12 @@ def api_registration(**overrides):
         "email": "thao.tran@example.vn",
         "phone": "+84 987 654 321",
         "channels": [
-            {"platform": "youtube", "handle": "@thaoreview", "url": "https://youtube.com/@thaoreview", "followers": 830000}
+            {
+                "platform": "youtube",
+                "handle": "@thaoreview",
+                "url": "https://youtube.com/@thaoreview",
+                "followers": 830000,
+            }
         ],
         "consent_participation": True,
     }
@@ -62,7 +67,10 @@ def make_participant(event, **fields):
     participant = Participant.objects.create(event=event, **values)
     text = CONSENT_TEXTS[ConsentPurpose.PARTICIPATION]
     Consent.objects.create(
-        participant=participant, purpose=text.purpose, text_version=text.version, text_language="vi",
+        participant=participant,
+        purpose=text.purpose,
+        text_version=text.version,
+        text_language="vi",
         text_sha256=text.digest(str(text.text)),
     )
     return participant

@@ -17,8 +17,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def fields(**overrides):
     values = {
-        "full_name": "Nguyễn Tiến Cường", "title": "Trung tá", "organization": "Cục A05, Bộ Công an",
-        "email": "cuong@example.vn", "phone": "+84912345678", "language": "vi",
+        "full_name": "Nguyễn Tiến Cường",
+        "title": "Trung tá",
+        "organization": "Cục A05, Bộ Công an",
+        "email": "cuong@example.vn",
+        "phone": "+84912345678",
+        "language": "vi",
     }
     values.update(overrides)
     return values
@@ -29,7 +33,10 @@ CHANNEL = {"platform": "tiktok", "handle": "@cuong", "url": "https://tiktok.com/
 
 def test_register_kol_waits_for_review_and_is_emailed(event):
     participant = services.register_participant(
-        event=event, category=Category.KOL, fields=fields(), channels=[CHANNEL],
+        event=event,
+        category=Category.KOL,
+        fields=fields(),
+        channels=[CHANNEL],
         consents=[ConsentPurpose.PARTICIPATION],
     )
     assert participant.status == ParticipantStatus.PENDING
@@ -42,7 +49,10 @@ def test_register_kol_waits_for_review_and_is_emailed(event):
 
 def test_register_records_consent_with_version_and_text_hash(event):
     participant = services.register_participant(
-        event=event, category=Category.KOL, fields=fields(), consents=[ConsentPurpose.PARTICIPATION, ConsentPurpose.UPDATES]
+        event=event,
+        category=Category.KOL,
+        fields=fields(),
+        consents=[ConsentPurpose.PARTICIPATION, ConsentPurpose.UPDATES],
     )
     consents = {c.purpose: c for c in Consent.objects.filter(participant=participant)}
     assert set(consents) == {"participation", "updates"}
@@ -53,7 +63,9 @@ def test_register_records_consent_with_version_and_text_hash(event):
 
 def test_register_without_required_consent_saves_nothing(event):
     with pytest.raises(DomainError) as error:
-        services.register_participant(event=event, category=Category.KOL, fields=fields(), consents=[ConsentPurpose.UPDATES])
+        services.register_participant(
+            event=event, category=Category.KOL, fields=fields(), consents=[ConsentPurpose.UPDATES]
+        )
     assert error.value.code == "consent_required"
     assert Participant.objects.count() == 0
 
@@ -61,7 +73,10 @@ def test_register_without_required_consent_saves_nothing(event):
 def test_register_regulator_with_code_is_approved_and_uses_the_code(event):
     invitation = make_invitation(event, Category.REGULATOR, max_uses=2)
     participant = services.register_participant(
-        event=event, category=Category.REGULATOR, fields=fields(), consents=[ConsentPurpose.PARTICIPATION],
+        event=event,
+        category=Category.REGULATOR,
+        fields=fields(),
+        consents=[ConsentPurpose.PARTICIPATION],
         invitation_code=invitation.code,
     )
     invitation.refresh_from_db()
@@ -75,8 +90,10 @@ def test_register_regulator_with_code_is_approved_and_uses_the_code(event):
     [
         (lambda inv: None, "invitation_wrong_category"),
         (lambda inv: Invitation.objects.filter(pk=inv.pk).update(revoked=True), "invalid_invitation"),
-        (lambda inv: Invitation.objects.filter(pk=inv.pk).update(expires_at=timezone.now() - timedelta(minutes=1)),
-         "invitation_expired"),
+        (
+            lambda inv: Invitation.objects.filter(pk=inv.pk).update(expires_at=timezone.now() - timedelta(minutes=1)),
+            "invitation_expired",
+        ),
         (lambda inv: Invitation.objects.filter(pk=inv.pk).update(uses=1), "invitation_used_up"),
     ],
     ids=["wrong-category", "revoked", "expired", "used-up"],
@@ -87,7 +104,10 @@ def test_register_with_unusable_code_is_refused(event, setup, code):
     setup(invitation)
     with pytest.raises(DomainError) as error:
         services.register_participant(
-            event=event, category=category, fields=fields(), consents=[ConsentPurpose.PARTICIPATION],
+            event=event,
+            category=category,
+            fields=fields(),
+            consents=[ConsentPurpose.PARTICIPATION],
             invitation_code=invitation.code,
         )
     assert error.value.code == code
@@ -98,13 +118,17 @@ def test_register_with_unusable_code_is_refused(event, setup, code):
 def test_register_with_unknown_code_or_other_events_code_is_refused(event):
     from events.models import Event
 
-    other = Event.objects.create(slug="other", name_vi="Khác", start_date=event.start_date, end_date=event.end_date,
-                                 status=EventStatus.PUBLISHED)
+    other = Event.objects.create(
+        slug="other", name_vi="Khác", start_date=event.start_date, end_date=event.end_date, status=EventStatus.PUBLISHED
+    )
     foreign = make_invitation(other, Category.REGULATOR)
     for code in ["NOPE000000", foreign.code, ""]:
         with pytest.raises(DomainError) as error:
             services.register_participant(
-                event=event, category=Category.REGULATOR, fields=fields(), consents=[ConsentPurpose.PARTICIPATION],
+                event=event,
+                category=Category.REGULATOR,
+                fields=fields(),
+                consents=[ConsentPurpose.PARTICIPATION],
                 invitation_code=code,
             )
         assert error.value.code == "invalid_invitation"
@@ -113,7 +137,9 @@ def test_register_with_unknown_code_or_other_events_code_is_refused(event):
 def test_register_same_email_twice_is_refused(event):
     make_participant(event, email="cuong@example.vn")
     with pytest.raises(Conflict) as error:
-        services.register_participant(event=event, category=Category.KOL, fields=fields(), consents=[ConsentPurpose.PARTICIPATION])
+        services.register_participant(
+            event=event, category=Category.KOL, fields=fields(), consents=[ConsentPurpose.PARTICIPATION]
+        )
     assert error.value.code == "already_registered"
     assert Participant.objects.count() == 1
 
@@ -122,7 +148,9 @@ def test_register_on_closed_event_is_refused(event):
     event.registration_open = False
     event.save()
     with pytest.raises(DomainError) as error:
-        services.register_participant(event=event, category=Category.KOL, fields=fields(), consents=[ConsentPurpose.PARTICIPATION])
+        services.register_participant(
+            event=event, category=Category.KOL, fields=fields(), consents=[ConsentPurpose.PARTICIPATION]
+        )
     assert error.value.code == "registration_closed"
 
 
@@ -130,7 +158,10 @@ def test_failed_invitation_does_not_consume_a_use_when_a_later_step_fails(event)
     invitation = make_invitation(event, Category.REGULATOR, max_uses=1)
     with pytest.raises(DomainError):
         services.register_participant(
-            event=event, category=Category.REGULATOR, fields=fields(), consents=[],  # no consent: fails after the code
+            event=event,
+            category=Category.REGULATOR,
+            fields=fields(),
+            consents=[],  # no consent: fails after the code
             invitation_code=invitation.code,
         )
     invitation.refresh_from_db()
@@ -142,7 +173,11 @@ def test_decide_application_records_who_when_why_and_emails(event, organizer):
     participant = make_participant(event)
     services.decide_application(participant=participant, decision="approved", reason="Kênh uy tín", by=organizer)
     participant.refresh_from_db()
-    assert (participant.status, participant.decided_by, participant.decision_reason) == ("approved", organizer, "Kênh uy tín")
+    assert (participant.status, participant.decided_by, participant.decision_reason) == (
+        "approved",
+        organizer,
+        "Kênh uy tín",
+    )
     assert participant.decided_at is not None
     assert len(mail.outbox) == 1
     assert "Kênh uy tín" in mail.outbox[0].body
@@ -188,7 +223,10 @@ def test_send_personal_link_is_silent_for_unknown_email(event):
 
 def test_withdraw_optional_consent_keeps_the_record(event):
     participant = services.register_participant(
-        event=event, category=Category.KOL, fields=fields(), consents=[ConsentPurpose.PARTICIPATION, ConsentPurpose.UPDATES]
+        event=event,
+        category=Category.KOL,
+        fields=fields(),
+        consents=[ConsentPurpose.PARTICIPATION, ConsentPurpose.UPDATES],
     )
     services.withdraw_consent(participant=participant, purpose=ConsentPurpose.UPDATES)
     updates = Consent.objects.get(participant=participant, purpose="updates")
@@ -201,8 +239,10 @@ def test_names_are_stored_as_given_in_nfc(event):
     decomposed = unicodedata.normalize("NFD", "Nguyễn Tiến Cường")
     from events.forms import RegistrationForm
 
-    form = RegistrationForm({"full_name": decomposed, "email": "a@example.vn", "phone": "0912345678",
-                             "consent_participation": "on"}, category=Category.KOL)
+    form = RegistrationForm(
+        {"full_name": decomposed, "email": "a@example.vn", "phone": "0912345678", "consent_participation": "on"},
+        category=Category.KOL,
+    )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["full_name"] == "Nguyễn Tiến Cường"
     assert unicodedata.is_normalized("NFC", form.cleaned_data["full_name"])

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from events.consent import CONSENT_TEXTS
 from events.enums import Category, ChannelPlatform, ConsentPurpose, EventStatus, ParticipantStatus
+from events.extensions import run_demo_seeders
 from events.models import Channel, Consent, Event, Invitation, Participant
 from events.permissions import DOOR_STAFF, DOOR_SUPERVISOR, ORGANIZER
 
@@ -135,6 +136,8 @@ class Command(BaseCommand):
         self._staff()
         if created:
             self._participants(conference, options["participants"])
+            # Tickets, badges, the agenda… each app seeds its own part of the demo.
+            run_demo_seeders(conference, self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {conference.participants.count()} participants."))
 
     def _events(self):

@@ -43,7 +43,9 @@ class Command(BaseCommand):
                 self._fill_vietnamese(vi)
         missing = untranslated(catalog("vi")) + untranslated(catalog("en"))
         for entry in missing:
-            self.stdout.write(f"untranslated: {entry.msgid!r} ({entry.occurrences[0][0] if entry.occurrences else '?'})")
+            self.stdout.write(
+                f"untranslated: {entry.msgid!r} ({entry.occurrences[0][0] if entry.occurrences else '?'})"
+            )
         if missing and check:
             raise CommandError(f"{len(missing)} string(s) lack a translation")
         self.stdout.write(f"{len(missing)} untranslated")
