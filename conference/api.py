@@ -13,6 +13,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from events.api import FormInvalid
 from events.api import router as events_router
 from events.errors import DomainError
+from sessions.api import router as agenda_router
+from ticketing.api import router as ticketing_router
 
 api = NinjaAPI(
     title="National KOL Conference API",
@@ -21,6 +23,8 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", events_router)
+api.add_router("/", ticketing_router)
+api.add_router("/", agenda_router)
 
 
 @api.exception_handler(DomainError)

@@ -11,5 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("ticketing.urls")),
+    path("agenda/", include("sessions.urls")),
     path("", include("events.urls")),
 ]

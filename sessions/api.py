@@ -1,0 +1,5 @@
+"""Sessions API router, mounted by conference.api."""
+
+from ninja import Router
+
+router = Router(tags=["agenda"])

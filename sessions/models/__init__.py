@@ -1,0 +1,1 @@
+"""Models of the agenda app (label "agenda"), one module per concept."""
