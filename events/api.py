@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
@@ -96,7 +96,7 @@ def register(request: HttpRequest, slug: str, payload: RegistrationIn):
         consents=form.consented_purposes(),
         invitation_code=form.cleaned_data.get("invitation_code", ""),
     )
-    return 201, participant
+    return Status(201, participant)
 
 
 def _formset_data(channels):

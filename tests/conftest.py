@@ -76,3 +76,17 @@ def door_staff(db):
 def organizer_client(client, organizer):
     client.force_login(organizer)
     return client
+
+
+@pytest.fixture
+def count_queries():
+    """count_queries(fn) -> how many SQL queries fn() ran (for "constant at two sizes" tests)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def run(fn):
+        with CaptureQueriesContext(connection) as context:
+            fn()
+        return len(context.captured_queries)
+
+    return run

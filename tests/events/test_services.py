@@ -246,3 +246,15 @@ def test_names_are_stored_as_given_in_nfc(event):
     assert form.is_valid(), form.errors
     assert form.cleaned_data["full_name"] == "Nguyễn Tiến Cường"
     assert unicodedata.is_normalized("NFC", form.cleaned_data["full_name"])
+
+
+def test_html_in_decision_reason_is_escaped_in_the_html_email(event, organizer):
+    participant = make_participant(event, full_name="Vũ Minh Ơn")
+    services.decide_application(
+        participant=participant, decision="rejected", reason="<script>x()</script> & co", by=organizer
+    )
+    html = mail.outbox[0].alternatives[0][0]
+    assert "<script>" not in html
+    assert "&lt;script&gt;x()&lt;/script&gt; &amp; co" in html
+    assert "<script>x()</script> & co" in mail.outbox[0].body
+    assert "Kính gửi Vũ Minh Ơn," in mail.outbox[0].body
