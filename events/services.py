@@ -29,11 +29,13 @@ def register_participant(*, event, category, fields, channels=(), consents, invi
         raise DomainError("unknown_category", _("Unknown participant category."), field="category")
     if Participant.objects.filter(event=event, email=fields["email"]).exists():
         raise _already_registered()
+    invitation = None
+    if category in INVITATION_CATEGORIES:
+        invitation = _usable_invitation(event=event, category=category, code=invitation_code)
     try:
         with transaction.atomic():
-            invitation = None
-            if category in INVITATION_CATEGORIES:
-                invitation = _use_invitation(event=event, category=category, code=invitation_code)
+            if invitation is not None:
+                _take_invitation_use(invitation)
             participant = Participant.objects.create(
                 event=event,
                 category=category,
@@ -60,16 +62,11 @@ def _already_registered():
     )
 
 
-def _use_invitation(*, event, category, code):
-    """Take one use of an invitation code, or raise why it cannot be used.
-
-    The use is a conditional UPDATE (uses < max_uses) whose row count is
-    checked, so two people racing for the last use never both get in.
-    """
-    invalid = DomainError("invalid_invitation", _("This invitation code is not valid."), field="invitation_code")
+def _usable_invitation(*, event, category, code):
+    """The invitation a code names, or a DomainError saying why it cannot be used."""
     invitation = Invitation.objects.filter(code=code, event=event).first() if code else None
     if invitation is None or invitation.revoked:
-        raise invalid
+        raise DomainError("invalid_invitation", _("This invitation code is not valid."), field="invitation_code")
     if invitation.category != category:
         raise DomainError(
             "invitation_wrong_category",
@@ -78,14 +75,27 @@ def _use_invitation(*, event, category, code):
         )
     if invitation.is_expired:
         raise DomainError("invitation_expired", _("This invitation code has expired."), field="invitation_code")
+    if invitation.uses >= invitation.max_uses:
+        raise _used_up()
+    return invitation
+
+
+def _take_invitation_use(invitation):
+    """Count one use of the code, inside the registration's transaction.
+
+    A conditional UPDATE (uses < max_uses, not revoked) whose row count is
+    checked: two people racing for the last use never both get in, on SQLite
+    and PostgreSQL alike.
+    """
     taken = Invitation.objects.filter(pk=invitation.pk, uses__lt=F("max_uses"), revoked=False).update(
         uses=F("uses") + 1
     )
     if not taken:
-        raise DomainError(
-            "invitation_used_up", _("This invitation code has already been used."), field="invitation_code"
-        )
-    return invitation
+        raise _used_up()
+
+
+def _used_up():
+    return DomainError("invitation_used_up", _("This invitation code has already been used."), field="invitation_code")
 
 
 def _record_consents(participant, purposes):
