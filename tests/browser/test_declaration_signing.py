@@ -44,6 +44,7 @@ def sign_at_kiosk(page, live_server, declaration, participant, door_staff):
     page.get_by_label("Tên bàn ký này").fill("Bàn ký 1")
     page.get_by_role("button", name="Bắt đầu").click()
     # A keyboard-wedge scanner types into the focused field and presses Enter.
+    page.locator("#id_code:focus").wait_for()
     page.keyboard.type(f"BADGE-{participant.pk}")
     page.keyboard.press("Enter")
     page.get_by_role("heading", name=f"Xin chào {participant.full_name}").wait_for()
