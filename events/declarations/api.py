@@ -42,8 +42,12 @@ def _declaration_out(declaration):
     }
 
 
-@router.get("/events/{slug}/declarations", response={200: list[DeclarationOut], 404: ErrorOut}, auth=None,
-            summary="Declarations of an event, with their chain head")  # fmt: skip
+@router.get(
+    "/events/{slug}/declarations",
+    response={200: list[DeclarationOut], 404: ErrorOut},
+    auth=None,
+    summary="Declarations of an event, with their chain head",
+)
 def list_declarations(request, slug: str):
     event = event_selectors.public_event(slug)
     return [_declaration_out(declaration) for declaration in selectors.public_declarations(event)]

@@ -13,7 +13,8 @@ FOUNDING = {
     "title_en": "Founding Declaration of the Vietnam KOL Alliance",
     "body_vi": (
         "Chúng tôi, những người sáng tạo nội dung, người có ảnh hưởng trên không gian mạng (KOL/KOC) của Việt Nam, "
-        "cùng các cơ quan quản lý, doanh nghiệp và nền tảng số đồng hành, nhất trí thành lập Liên minh KOL Việt Nam.\n\n"
+        "cùng các cơ quan quản lý, doanh nghiệp và nền tảng số đồng hành, "
+        "nhất trí thành lập Liên minh KOL Việt Nam.\n\n"
         "Chúng tôi nhận thức rằng mỗi lời nói, hình ảnh và đường dẫn chúng tôi chia sẻ đến được với hàng triệu người. "
         "Vì vậy, chúng tôi cam kết:\n\n"
         "1. Kiểm chứng thông tin trước khi chia sẻ, không tạo ra và không lan truyền tin giả, tin sai sự thật.\n"
@@ -84,10 +85,17 @@ def seed_declarations(event):
     online = services.Signing(ip_address="203.0.113.10", user_agent="Mozilla/5.0 (demo phone)")
     signers = [*approved.filter(category=Category.KOL)[:8], *approved.exclude(category=Category.KOL)[:4]]
     for index, participant in enumerate(signers):
-        services.sign_declaration(declaration=founding, participant=participant, typed_name=participant.full_name,
-                                  consent=True, public=index % 5 != 4, signing=online)  # fmt: skip
+        services.sign_declaration(
+            declaration=founding,
+            participant=participant,
+            typed_name=participant.full_name,
+            consent=True,
+            public=index % 5 != 4,
+            signing=online,
+        )
     staff = User.objects.filter(username="soatve").first()
     at_kiosk = services.Signing(method=SigningMethod.KIOSK, kiosk="Bàn ký 1", staff=staff, ip_address="10.0.0.21")
     for participant in approved.filter(category=Category.KOL)[:3]:
-        services.sign_declaration(declaration=pledge, participant=participant, consent=True, public=True,
-                                  signing=at_kiosk)  # fmt: skip
+        services.sign_declaration(
+            declaration=pledge, participant=participant, consent=True, public=True, signing=at_kiosk
+        )

@@ -58,9 +58,7 @@ def _columns():
 def signatures_csv(declaration):
     """Every chain entry of a declaration, signatures and withdrawals; UTF-8 with BOM for Excel; bytes."""
     columns = _columns()
-    entries = (
-        ChainEntry.objects.filter(declaration=declaration).select_related("version", "staff").order_by("sequence")
-    )
+    entries = ChainEntry.objects.filter(declaration=declaration).select_related("version", "staff").order_by("sequence")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([title for title, _get in columns])

@@ -19,9 +19,7 @@ class SignForm(forms.Form):
         max_length=120,
         help_text=_("Typing your name is your signature."),
     )
-    consent = forms.BooleanField(
-        label=_("I have read the text above and sign it of my own free will."), required=False
-    )
+    consent = forms.BooleanField(label=_("I have read the text above and sign it of my own free will."), required=False)
     public = forms.ChoiceField(label=_("Public list"), choices=PUBLIC_CHOICES, widget=forms.RadioSelect)
 
     def __init__(self, *args, with_name=True, **kwargs):
@@ -37,7 +35,9 @@ class SignForm(forms.Form):
 
 class KioskSetupForm(forms.Form):
     kiosk = NormalizedCharField(
-        label=_("Name of this kiosk"), max_length=40, help_text=_("E.g. “Signing table 1”. Recorded with every signature.")
+        label=_("Name of this kiosk"),
+        max_length=40,
+        help_text=_("E.g. “Signing table 1”. Recorded with every signature."),
     )
 
 

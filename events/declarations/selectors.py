@@ -38,7 +38,9 @@ def public_signatories(signatures, search=""):
     """Those who agreed to be listed, in Vietnamese order (given name first), optionally searched."""
     listed = [entry for entry in signatures if entry.public and entry.display_name]
     if search:
-        listed = [entry for entry in listed if collation.matches(search, entry.display_name, entry.display_organization)]
+        listed = [
+            entry for entry in listed if collation.matches(search, entry.display_name, entry.display_organization)
+        ]
     return collation.sort_people(listed, name=lambda entry: entry.display_name)
 
 

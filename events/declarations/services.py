@@ -139,8 +139,9 @@ def seal_declaration(*, declaration, by):
     if declaration.status == DeclarationStatus.DRAFT:
         raise Conflict("declaration_not_open", _("This declaration is not open for signing."))
     now = timezone.now()
-    return _move(declaration, DeclarationStatus.SEALED, closed_at=declaration.closed_at or now, sealed_at=now,
-                 sealed_by=by)  # fmt: skip
+    return _move(
+        declaration, DeclarationStatus.SEALED, closed_at=declaration.closed_at or now, sealed_at=now, sealed_by=by
+    )
 
 
 def _move(declaration, status, **fields):
@@ -211,9 +212,7 @@ def sign_declaration(*, declaration, participant, typed_name=None, consent, publ
     if not consent:
         raise DomainError("consent_required", _("Tick the box to confirm that you sign."), field="consent")
     if signing.method == SigningMethod.ONLINE and not names_match(typed_name, participant.full_name):
-        raise DomainError(
-            "name_mismatch", _("Type your full name exactly as you registered it."), field="typed_name"
-        )
+        raise DomainError("name_mismatch", _("Type your full name exactly as you registered it."), field="typed_name")
     with _chain_head(declaration) as head:
         _check_open(head)
         role = signing_role(head, participant)
@@ -222,8 +221,9 @@ def sign_declaration(*, declaration, participant, typed_name=None, consent, publ
         if active_signature(head, participant) is not None:
             raise Conflict("already_signed", _("You have already signed this declaration."))
         version = current_version(head)
-        entry = _entry(head, participant, signing, version=version, action=EntryAction.SIGN, role=role,
-                       public=bool(public))  # fmt: skip
+        entry = _entry(
+            head, participant, signing, version=version, action=EntryAction.SIGN, role=role, public=bool(public)
+        )
         return _append(head, entry)
 
 
@@ -235,8 +235,15 @@ def withdraw_signature(*, declaration, participant, signing):
         signature = active_signature(head, participant)
         if signature is None:
             raise Conflict("not_signed", _("There is no signature of yours to withdraw."))
-        entry = _entry(head, participant, signing, version=signature.version, action=EntryAction.WITHDRAW,
-                       role=signature.role, public=signature.public)  # fmt: skip
+        entry = _entry(
+            head,
+            participant,
+            signing,
+            version=signature.version,
+            action=EntryAction.WITHDRAW,
+            role=signature.role,
+            public=signature.public,
+        )
         entry.withdraws = signature.sequence
         return _append(head, entry)
 

@@ -89,8 +89,9 @@ def sign_online(request, slug, declaration_slug):
             messages.success(request, _("Thank you. Your signature has been recorded."))
             return redirect("events:personal_page", slug=slug)
     context = _signing_context(declaration, participant, form)
-    return render(request, "events/declaration/sign.html", {**context, "event": event},
-                  status=400 if form.is_bound else 200)  # fmt: skip
+    return render(
+        request, "events/declaration/sign.html", {**context, "event": event}, status=400 if form.is_bound else 200
+    )
 
 
 def _signing_context(declaration, participant, form):
@@ -182,14 +183,19 @@ def kiosk_confirm(request, slug, declaration_slug, token):
             request, method=SigningMethod.KIOSK, kiosk=kiosk_name, staff=request.user
         )
         try:
-            services.sign_declaration(declaration=declaration, participant=participant,
-                                      consent=form.cleaned_data["consent"], public=form.wants_public,
-                                      signing=signing_at_kiosk)  # fmt: skip
+            services.sign_declaration(
+                declaration=declaration,
+                participant=participant,
+                consent=form.cleaned_data["consent"],
+                public=form.wants_public,
+                signing=signing_at_kiosk,
+            )
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, _("Thank you, %(name)s. Your signature has been recorded.") % {
-                "name": participant.full_name})  # fmt: skip
+            messages.success(
+                request, _("Thank you, %(name)s. Your signature has been recorded.") % {"name": participant.full_name}
+            )
             return redirect(back)
     context = {**_signing_context(declaration, participant, form), "event": event, "kiosk_name": kiosk_name}
     return render(request, "events/declaration/kiosk_confirm.html", context, status=400 if form.is_bound else 200)

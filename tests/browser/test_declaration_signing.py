@@ -76,7 +76,12 @@ def test_kiosk_signing_by_scanning_a_badge(page, live_server, declaration, event
 
 
 def test_phone_and_kiosk_signatures_listed_in_order_chain_verified_tamper_caught(
-    page, live_server, declaration, event, door_staff, badge_resolver  # noqa: F811
+    page,
+    live_server,
+    declaration,
+    event,
+    door_staff,
+    badge_resolver,  # noqa: F811
 ):
     on_phone = make_participant(event, full_name="Nguyễn Tiến Cường", status="approved")
     at_kiosk = make_participant(event, full_name="Phạm Thị Ánh", status="approved")

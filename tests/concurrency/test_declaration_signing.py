@@ -3,6 +3,7 @@
 Run on SQLite by default and on PostgreSQL with DATABASE_URL set.
 """
 
+import itertools
 import re
 import threading
 import urllib.error
@@ -54,8 +55,12 @@ class Browser:
         self.token = CSRF.search(body).group(1)
 
     def sign(self):
-        fields = {"csrfmiddlewaretoken": self.token, "typed_name": self.participant.full_name, "consent": "on",
-                  "public": "yes"}  # fmt: skip
+        fields = {
+            "csrfmiddlewaretoken": self.token,
+            "typed_name": self.participant.full_name,
+            "consent": "on",
+            "public": "yes",
+        }
         return self._open(self.url, urllib.parse.urlencode(fields).encode())
 
 
@@ -95,7 +100,7 @@ def test_concurrent_signings_keep_the_chain_linear(live_server, event):
     entries = list(ChainEntry.objects.filter(declaration=declaration).order_by("sequence"))
     assert [entry.sequence for entry in entries] == list(range(1, SIGNERS + 1))
     assert len({entry.participant_id for entry in entries}) == SIGNERS
-    assert all(later.previous_hash == earlier.entry_hash for earlier, later in zip(entries, entries[1:]))
+    assert all(later.previous_hash == earlier.entry_hash for earlier, later in itertools.pairwise(entries))
     result = selectors.verify_chain(declaration)
     assert (result.ok, result.entries) == (True, SIGNERS)
 

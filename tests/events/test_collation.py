@@ -29,7 +29,23 @@ GIVEN_NAMES_IN_ORDER = [
 
 def test_word_key_orders_letters_in_the_vietnamese_alphabet():
     words = ["ư", "ơ", "ô", "o", "đ", "d", "ê", "e", "â", "ă", "a", "u", "y", "x", "v"]
-    assert sorted(words, key=collation.word_key) == ["a", "ă", "â", "d", "đ", "e", "ê", "o", "ô", "ơ", "u", "ư", "v", "x", "y"]
+    assert sorted(words, key=collation.word_key) == [
+        "a",
+        "ă",
+        "â",
+        "d",
+        "đ",
+        "e",
+        "ê",
+        "o",
+        "ô",
+        "ơ",
+        "u",
+        "ư",
+        "v",
+        "x",
+        "y",
+    ]
 
 
 def test_word_key_orders_tones_after_the_base_letters():

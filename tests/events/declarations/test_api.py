@@ -14,9 +14,14 @@ BASE = "/api/v1/events/kol-2027/declarations"
 
 
 def sign(declaration, participant, public=True):
-    return services.sign_declaration(declaration=declaration, participant=participant,
-                                     typed_name=participant.full_name, consent=True, public=public,
-                                     signing=ONLINE)  # fmt: skip
+    return services.sign_declaration(
+        declaration=declaration,
+        participant=participant,
+        typed_name=participant.full_name,
+        consent=True,
+        public=public,
+        signing=ONLINE,
+    )
 
 
 @pytest.fixture

@@ -162,10 +162,20 @@ def test_verify_catches_a_forged_entry_appended_without_moving_the_head(declarat
     forger = make_participant(event, full_name="Kẻ Giả Mạo", status="approved")
     last = three_signatures[-1]
     forged = ChainEntry(
-        declaration=declaration, sequence=4, previous_hash=last.entry_hash, version=last.version,
-        text_sha256=last.text_sha256, action="sign", participant=forger, category="kol", role="founding_member",
-        public=True, method="online", recorded_at=last.recorded_at, display_name=forger.full_name,
-    )  # fmt: skip
+        declaration=declaration,
+        sequence=4,
+        previous_hash=last.entry_hash,
+        version=last.version,
+        text_sha256=last.text_sha256,
+        action="sign",
+        participant=forger,
+        category="kol",
+        role="founding_member",
+        public=True,
+        method="online",
+        recorded_at=last.recorded_at,
+        display_name=forger.full_name,
+    )
     chain.stamp_entry(forged)
     forged.save()
     result = selectors.verify_chain(declaration)

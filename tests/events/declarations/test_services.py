@@ -193,8 +193,9 @@ def test_close_a_closed_declaration_is_refused(declaration):
 
 def test_kiosk_signature_records_kiosk_and_staff(declaration, kol, door_staff):
     kiosk = services.Signing(method=SigningMethod.KIOSK, kiosk="Bàn ký 1", staff=door_staff, ip_address="10.0.0.5")
-    entry = services.sign_declaration(declaration=declaration, participant=kol, consent=True, public=True,
-                                      signing=kiosk)  # fmt: skip
+    entry = services.sign_declaration(
+        declaration=declaration, participant=kol, consent=True, public=True, signing=kiosk
+    )
     assert (entry.method, entry.kiosk, entry.staff_id) == ("kiosk", "Bàn ký 1", door_staff.pk)
 
 

@@ -12,8 +12,14 @@ ONLINE = services.Signing(ip_address="203.0.113.7", user_agent="Mozilla/5.0")
 @pytest.fixture
 def signed(declaration, kol, regulator):
     for person in (kol, regulator):
-        services.sign_declaration(declaration=declaration, participant=person, typed_name=person.full_name,
-                                  consent=True, public=True, signing=ONLINE)  # fmt: skip
+        services.sign_declaration(
+            declaration=declaration,
+            participant=person,
+            typed_name=person.full_name,
+            consent=True,
+            public=True,
+            signing=ONLINE,
+        )
     declaration.refresh_from_db()
     return declaration
 

@@ -16,9 +16,14 @@ ONLINE = services.Signing(ip_address="203.0.113.7", user_agent="Mozilla/5.0")
 
 
 def sign(declaration, participant, public=True):
-    return services.sign_declaration(declaration=declaration, participant=participant,
-                                     typed_name=participant.full_name, consent=True, public=public,
-                                     signing=ONLINE)  # fmt: skip
+    return services.sign_declaration(
+        declaration=declaration,
+        participant=participant,
+        typed_name=participant.full_name,
+        consent=True,
+        public=public,
+        signing=ONLINE,
+    )
 
 
 def open_personal_page(client, participant):
