@@ -118,38 +118,39 @@ def current_version(declaration):
 
 def open_declaration(*, declaration):
     """Open (or reopen) signing; needs a published version and an unsealed declaration."""
-    if declaration.status == DeclarationStatus.SEALED:
-        raise _sealed()
     if current_version(declaration) is None:
         raise DomainError("no_text", _("Publish the text of the declaration before opening it."))
-    return _move(declaration, DeclarationStatus.OPEN, opened_at=declaration.opened_at or timezone.now())
+    allowed = {DeclarationStatus.DRAFT, DeclarationStatus.OPEN, DeclarationStatus.CLOSED}
+    return _move(declaration, DeclarationStatus.OPEN, allowed, opened_at=declaration.opened_at or timezone.now())
 
 
 def close_declaration(*, declaration):
     """Stop signing; withdrawals stay possible until the declaration is sealed."""
-    if declaration.status != DeclarationStatus.OPEN:
-        raise Conflict("declaration_not_open", _("This declaration is not open for signing."))
-    return _move(declaration, DeclarationStatus.CLOSED, closed_at=timezone.now())
+    return _move(declaration, DeclarationStatus.CLOSED, {DeclarationStatus.OPEN}, closed_at=timezone.now())
 
 
 def seal_declaration(*, declaration, by):
     """Seal for good: no more signatures or withdrawals; the chain head at this moment is final."""
-    if declaration.status == DeclarationStatus.SEALED:
-        raise _sealed()
-    if declaration.status == DeclarationStatus.DRAFT:
-        raise Conflict("declaration_not_open", _("This declaration is not open for signing."))
     now = timezone.now()
+    allowed = {DeclarationStatus.OPEN, DeclarationStatus.CLOSED}
     return _move(
-        declaration, DeclarationStatus.SEALED, closed_at=declaration.closed_at or now, sealed_at=now, sealed_by=by
+        declaration,
+        DeclarationStatus.SEALED,
+        allowed,
+        closed_at=declaration.closed_at or now,
+        sealed_at=now,
+        sealed_by=by,
     )
 
 
-def _move(declaration, status, **fields):
-    # Under the chain lock, so no signature slips in between a check and the seal.
+def _move(declaration, status, allowed_from, **fields):
+    """Change the status under the chain lock, so no signature slips in between the check and the change."""
     with transaction.atomic():
         head = Declaration.objects.select_for_update().get(pk=declaration.pk)
         if head.status == DeclarationStatus.SEALED:
             raise _sealed()
+        if head.status not in allowed_from:
+            raise Conflict("declaration_not_open", _("This declaration is not open for signing."))
         Declaration.objects.filter(pk=head.pk).update(status=status, **fields)
     declaration.refresh_from_db()
     return declaration
@@ -281,3 +282,16 @@ def _append(head, entry):
     entry.save()
     Declaration.objects.filter(pk=head.pk).update(chain_length=entry.sequence, chain_head=entry.entry_hash)
     return entry
+
+
+def erase_signer_data(*, participant):
+    """Blank the personal data kept beside the chain (name, organization, salt, IP, user agent).
+
+    For erasure after the retention period (Decree 356/2025): the hashed
+    content and its commitments stay, so every chain still verifies; with the
+    salt gone, the commitments can no longer be matched to a guessed name.
+    Returns how many entries were erased.
+    """
+    return ChainEntry.objects.filter(participant=participant).update(
+        display_name="", display_organization="", salt="", ip_address=None, user_agent=""
+    )

@@ -134,6 +134,14 @@ staff_only = user_passes_test(permissions.can_run_signing_kiosk, login_url="decl
 
 
 @staff_only
+def kiosk_index(request, slug):
+    """The declarations open for signing, for staff to pick the one this kiosk collects."""
+    event = event_selectors.public_event(slug)
+    declarations = selectors.public_declarations(event).filter(status=DeclarationStatus.OPEN)
+    return render(request, "events/declaration/kiosk_index.html", {"event": event, "declarations": declarations})
+
+
+@staff_only
 @require_http_methods(["GET", "POST"])
 def kiosk(request, slug, declaration_slug):
     """Set the kiosk's name once, then scan badges: a keyboard-wedge scanner types the code and Enter."""

@@ -116,3 +116,15 @@ def test_kiosk_login_page_signs_door_staff_in(client, door_staff, declaration):
         {"username": "soatve", "password": "pw-soatve", "next": kiosk_url(declaration)},
     )
     assert (response.status_code, response["Location"]) == (302, kiosk_url(declaration))
+
+
+def test_kiosk_index_lists_only_open_declarations(kiosk_client, declaration, event):
+    from ..conftest import make_declaration
+
+    make_declaration(event, "nhap", open=False)
+    response = kiosk_client.get(reverse("declarations:kiosk_index", args=[event.slug]))
+    assert [d.slug for d in response.context["declarations"]] == ["tuyen-bo"]
+
+
+def test_kiosk_index_needs_staff(client, declaration, event):
+    assert client.get(reverse("declarations:kiosk_index", args=[event.slug])).status_code == 302

@@ -208,3 +208,27 @@ def test_names_match_ignores_case_form_and_spaces():
     assert services.names_match("lê  văn ĐẠT", "Lê Văn Đạt")
     assert not services.names_match("Le Van Dat", "Lê Văn Đạt")
     assert not services.names_match("", "")
+
+
+def test_erase_signer_data_keeps_the_chain_verifiable_and_the_count(declaration, kol, regulator):
+    sign(declaration, kol)
+    sign(declaration, regulator)
+    assert services.erase_signer_data(participant=kol) == 1
+    erased = ChainEntry.objects.get(participant=kol)
+    assert (erased.display_name, erased.salt, erased.ip_address, erased.user_agent) == ("", "", None, "")
+    result = selectors.verify_chain(declaration)
+    assert (result.ok, result.erased) == (True, [1])
+    signatures = selectors.signatures_in_force(declaration)
+    assert [entry.display_name for entry in selectors.public_signatories(signatures)] == ["Trần Thị Bình"]
+    assert selectors.tally(signatures).total == 2
+
+
+def test_reopen_after_closing_allows_signing_again(declaration, kol):
+    services.close_declaration(declaration=declaration)
+    services.open_declaration(declaration=declaration)
+    assert sign(declaration, kol).sequence == 1
+
+
+def test_seal_a_draft_is_refused(event):
+    draft = make_declaration(event, "nhap", open=False)
+    assert error_code(services.seal_declaration, declaration=draft, by=None) == "declaration_not_open"
