@@ -83,7 +83,12 @@ def seed_declarations(event):
     pledge = _declaration(event, PLEDGE, PLEDGE_RULES)
     approved = event.participants.filter(status=ParticipantStatus.APPROVED).order_by("pk")
     online = services.Signing(ip_address="203.0.113.10", user_agent="Mozilla/5.0 (demo phone)")
-    signers = [*approved.filter(category=Category.KOL)[:8], *approved.exclude(category=Category.KOL)[:4]]
+    signers = [*approved.filter(category=Category.KOL)[:8], *approved.filter(category=Category.REGULATOR)[:2]]
+    signers += [
+        person
+        for category in (Category.BUSINESS, Category.PLATFORM)
+        for person in approved.filter(category=category)[:1]
+    ]
     for index, participant in enumerate(signers):
         services.sign_declaration(
             declaration=founding,
