@@ -204,3 +204,26 @@ def test_sealed_pdf_holds_text_signatories_and_chain_head(client, declaration, k
 def test_sealed_pdf_before_sealing_is_404(client, declaration):
     response = client.get(reverse("declarations:sealed_pdf", args=[declaration.event.slug, declaration.slug]))
     assert response.status_code == 404
+
+
+def panel_of(client, participant, declaration):
+    body = client.get(reverse("events:personal_page", args=[participant.event.slug])).content.decode()
+    start = body.index(f'data-declaration="{declaration.slug}"')
+    return body[start : body.index("</li>", start)]
+
+
+def test_panel_offers_withdrawal_until_sealed(client, declaration, kol, organizer):
+    sign(declaration, kol)
+    open_personal_page(client, kol)
+    assert "Rút lại chữ ký của tôi" in panel_of(client, kol, declaration)
+    services.seal_declaration(declaration=declaration, by=organizer)
+    panel = panel_of(client, kol, declaration)
+    assert "Rút lại chữ ký của tôi" not in panel and "Bạn đã ký lúc" in panel
+
+
+def test_panel_tells_a_pending_kol_they_cannot_sign_yet(client, declaration, event):
+    pending = make_participant(event, full_name="Vũ Thị Yến", status="pending")
+    open_personal_page(client, pending)
+    panel = panel_of(client, pending, declaration)
+    assert "Đăng ký của bạn không thuộc diện được ký văn kiện này." in panel
+    assert reverse("declarations:sign", args=[event.slug, declaration.slug]) not in panel
