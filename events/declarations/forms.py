@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from ..forms import NormalizedCharField
 
 PUBLIC_CHOICES = [
-    ("yes", _("Yes, show my name on the public list of signatories")),
+    ("yes", _("Yes, show my name and organization on the public list of signatories")),
     ("no", _("No, count my signature but do not show my name")),
 ]
 
