@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from events.api import FormInvalid
 from events.api import router as events_router
+from events.declarations.api import router as declarations_router
 from events.errors import DomainError
 from sessions.api import router as agenda_router
 from ticketing.api import router as ticketing_router
@@ -23,6 +24,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", events_router)
+api.add_router("/", declarations_router)
 api.add_router("/", ticketing_router)
 api.add_router("/", agenda_router)
 

@@ -13,5 +13,6 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("ticketing.urls")),
     path("agenda/", include("sessions.urls")),
+    path("", include("events.declarations.urls")),
     path("", include("events.urls")),
 ]

@@ -8,6 +8,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events and participants")
 
     def ready(self):
+        from .declarations import admin, demo, panels  # noqa: F401 - they register themselves
         from .roles import ensure_roles
 
         # After the last app migrates, so every app's permissions exist.

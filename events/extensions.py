@@ -10,10 +10,16 @@ they register here, from their AppConfig.ready():
     @demo_seeder(order=20)
     def seed_tickets(event):                  # called by `manage.py seed_demo` for the demo conference
         ...
+
+    register_badge_resolver(resolve)          # resolve(code) -> Participant | None, from a badge QR
+
+The signing kiosk scans badges, whose codes belong to ticketing; ticketing
+registers the one resolver, events only asks it.
 """
 
 _panels = []
 _seeders = []
+_badge_resolver = None
 
 
 def personal_panel(order=50):
@@ -45,3 +51,17 @@ def run_demo_seeders(event, stdout=None):
         func(event)
         if stdout is not None:
             stdout.write(f"  seeded {func.__module__}.{func.__name__}")
+
+
+def register_badge_resolver(func):
+    """Set the function that turns a scanned badge code into a Participant (or None); the last one wins."""
+    global _badge_resolver
+    _badge_resolver = func
+    return func
+
+
+def resolve_badge(code):
+    """The participant a scanned badge code belongs to, or None (also when no resolver is registered)."""
+    if _badge_resolver is None or not code:
+        return None
+    return _badge_resolver(code)

@@ -43,3 +43,16 @@ def can_decide_applications(user):
 
 def can_read_participants(user):
     return is_organizer(user)
+
+
+def can_run_signing_kiosk(user):
+    # The signing table is staffed like the doors: door staff, supervisors, organizers.
+    return is_door_staff(user)
+
+
+def can_manage_declarations(user):
+    return is_organizer(user)
+
+
+def can_read_all_signatures(user):
+    return is_organizer(user)

@@ -1,6 +1,16 @@
 """Models of the events app, one module per concept."""
 
 from .api_token import ApiToken
+from .declaration import (
+    ChainEntry,
+    Declaration,
+    DeclarationStatus,
+    DeclarationVersion,
+    EntryAction,
+    SignatoryRole,
+    SigningMethod,
+    SigningRule,
+)
 from .event import Event
 from .invitation import Invitation, new_invitation_code
 from .participant import Channel, Consent, Participant, new_participant_token
@@ -8,6 +18,14 @@ from .text import localized, normalize_text
 
 __all__ = [
     "ApiToken",
+    "ChainEntry",
+    "Declaration",
+    "DeclarationStatus",
+    "DeclarationVersion",
+    "EntryAction",
+    "SignatoryRole",
+    "SigningMethod",
+    "SigningRule",
     "Channel",
     "Consent",
     "Event",
