@@ -57,9 +57,9 @@ def icalendar(agenda, *, event, sessions, name):
 
 def _description(session):
     people = "\n".join(
-        f"{p.role_label}: {p.name}" + (f" ({p.organization})" if p.organization else "") for p in session.people
+        f"{p.role_label!s}: {p.name}" + (f" ({p.organization})" if p.organization else "") for p in session.people
     )
-    return "\n\n".join(filter(None, [session.format_label, session.abstract, people]))
+    return "\n\n".join(filter(None, [str(session.format_label), session.abstract, people]))
 
 
 def acronym(event):

@@ -3,7 +3,9 @@
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from events.enums import ParticipantStatus
 from events.errors import NotFound
+from events.models import Participant
 
 from . import conflicts
 from .agenda import Agenda
@@ -102,3 +104,21 @@ def calendar_sessions(agenda, participant):
     bookmarks, reservations = personal_choices(participant)
     confirmed = {pk for pk, status in reservations.items() if status == ReservationStatus.CONFIRMED}
     return [s for s in agenda.sessions if s.id in bookmarks or s.id in confirmed]
+
+
+def speaker_choices(event):
+    """[{id, name, status}] of the event's participants who are not rejected, for the builder's people picker."""
+    rows = (
+        Participant.objects.filter(event=event)
+        .exclude(status=ParticipantStatus.REJECTED)
+        .order_by("full_name", "pk")
+        .values("id", "full_name", "organization", "status")
+    )
+    return [
+        {
+            "id": r["id"],
+            "name": r["full_name"] + (f" ({r['organization']})" if r["organization"] else ""),
+            "status": r["status"],
+        }
+        for r in rows
+    ]

@@ -21,6 +21,7 @@ from events.models import Participant
 
 from . import exports, selectors, services
 from .agenda import Agenda
+from .enums import PersonRole, SessionFormat, SessionLanguage
 from .models import Session
 
 CALENDAR_SALT = "agenda.personal-calendar"
@@ -227,5 +228,25 @@ def builder(request, slug):
     if not permissions.is_organizer(request.user):
         raise Http404
     event = event_selectors.event_for_staff(slug)
-    latest = selectors.latest_publication(event)
-    return render(request, "agenda/builder.html", {"event": event, "latest": latest})
+    context = {
+        "event": event,
+        "latest": selectors.latest_publication(event),
+        "formats": SessionFormat.choices,
+        "session_languages": SessionLanguage.choices,
+        "roles": PersonRole.choices,
+        "participants": selectors.speaker_choices(event),
+        "messages_js": {
+            "roles": {value: str(label) for value, label in PersonRole.choices},
+            "saved": _("Saved."),
+            "published": _("Published version %(number)s."),
+            "conflictsLive": _("This position conflicts with the agenda."),
+            "failed": _("Could not save. Try again."),
+            "noTrack": _("No track"),
+            "confirmDelete": _("Remove this session from the draft?"),
+            "person": _("Person"),
+            "role": _("Role"),
+            "remove": _("Remove"),
+            "pending": _("not approved"),
+        },
+    }
+    return render(request, "agenda/builder.html", context)
