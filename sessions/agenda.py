@@ -1,5 +1,6 @@
 """The published agenda as objects for pages, the API and the exports (read from one Publication)."""
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -101,7 +102,7 @@ class AgendaSession:
             + [p.name for p in self.people]
             + [p.organization for p in self.people]
         )
-        return term in normalize_text(haystack).casefold()
+        return term in fold(haystack)
 
 
 @dataclass
@@ -143,7 +144,7 @@ class Agenda:
         return next((t for t in self.tracks if t.slug == slug), None)
 
     def select(self, *, day: date | None = None, room=None, track=None, search=""):
-        term = normalize_text(search).casefold()
+        term = fold(search)
         return [
             s
             for s in self.sessions
@@ -152,6 +153,12 @@ class Agenda:
             and (track is None or (s.track is not None and s.track.id == track.id))
             and (not term or s.matches(term))
         ]
+
+
+def fold(text):
+    """Text for search: case and Vietnamese diacritics ignored, so "pham minh tuan" finds "Phạm Minh Tuấn"."""
+    text = normalize_text(text).casefold().replace("đ", "d")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 def _session(data, rooms, tracks):

@@ -6,7 +6,7 @@ the list of conflicts.
 """
 
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 
 from events import permissions
 from events import selectors as event_selectors
@@ -74,8 +74,8 @@ def create_session(request, slug: str, payload: SessionIn):
             event=event, changes=changes, people=people, by=request.user, override=payload.override
         )
     except ConflictsFound as error:
-        return 409, _conflicts(error)
-    return 201, _reload(session)
+        return Status(409, _conflicts(error))
+    return Status(201, _reload(session))
 
 
 @router.patch(
@@ -94,8 +94,8 @@ def update_session(request, session_id: int, payload: SessionPatch):
             session=session, changes=changes, people=people, by=request.user, override=payload.override
         )
     except ConflictsFound as error:
-        return 409, _conflicts(error)
-    return 200, _reload(session)
+        return Status(409, _conflicts(error))
+    return Status(200, _reload(session))
 
 
 @router.delete(
@@ -108,7 +108,7 @@ def remove_session(request, session_id: int):
     require(request, permissions.is_organizer, WRITE_SCOPE)
     session = get_object_or_404(Session.objects.select_related("event"), pk=session_id, cancelled_at__isnull=True)
     services.remove_session(session=session, by=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -120,7 +120,7 @@ def remove_session(request, session_id: int):
 def publish(request, slug: str):
     require(request, permissions.is_organizer, WRITE_SCOPE)
     event = event_selectors.event_for_staff(slug)
-    return 201, services.publish_agenda(event=event, by=request.user)
+    return Status(201, services.publish_agenda(event=event, by=request.user))
 
 
 @router.post(
