@@ -135,13 +135,18 @@
   }
 
   function startDrag(event, entry, block, mode) {
-    if (event.button !== 0 || state.pending) return;
+    if (event.button !== 0) return;
     event.preventDefault();
-    const origin = { x: event.clientX, y: event.clientY, room: entry.session.room_id,
+    // Drag from where the block is drawn (it may sit in an unsaved, conflicting place); undo returns it
+    // to where it is saved.
+    const origin = { x: event.clientX, y: event.clientY, room: Number(block.dataset.roomId),
+      start: Number(block.dataset.start), end: Number(block.dataset.end) };
+    const saved = { room: entry.session.room_id,
       start: localMinutes(entry.session.starts_at), end: localMinutes(entry.session.ends_at) };
     let moved = false;
     block.classList.add("dragging");
-    block.setPointerCapture(event.pointerId);
+    // Listen on the document: moving the block to another room's column re-parents it, which would drop
+    // a pointer capture.
     const onMove = (e) => {
       const delta = snap((e.clientY - origin.y) / PX);
       if (Math.abs(e.clientY - origin.y) > 3 || Math.abs(e.clientX - origin.x) > 3) moved = true;
@@ -158,16 +163,16 @@
       previewClashes(entry.session, room, start, end);
     };
     const onUp = () => {
-      block.removeEventListener("pointermove", onMove);
-      block.removeEventListener("pointerup", onUp);
+      document.removeEventListener("pointermove", onMove);
+      document.removeEventListener("pointerup", onUp);
       block.classList.remove("dragging");
       if (!moved) return;
       const changes = { room_id: Number(block.dataset.roomId),
         starts_at: isoAt(state.day, Number(block.dataset.start)), ends_at: isoAt(state.day, Number(block.dataset.end)) };
-      save(entry.session.id, changes, { block, origin });
+      save(entry.session.id, changes, { block, origin: saved });
     };
-    block.addEventListener("pointermove", onMove);
-    block.addEventListener("pointerup", onUp);
+    document.addEventListener("pointermove", onMove);
+    document.addEventListener("pointerup", onUp);
   }
 
   function roomAt(x) {
@@ -193,6 +198,12 @@
   }
 
   async function save(id, changes, undo, override) {
+    if (state.pending && state.pending.undo && undo && state.pending.undo.block !== undo.block) {
+      const previous = state.pending.undo;
+      previous.block.classList.remove("unsaved");
+      place(previous.block, previous.origin.room, previous.origin.start, previous.origin.end);
+    }
+    conflictBox.hidden = true;
     const body = Object.assign({}, changes, { override: Boolean(override) });
     const url = id ? sessionUrl(id) : root.dataset.createUrl;
     const { status, payload } = await api(id ? "PATCH" : "POST", url, body);
