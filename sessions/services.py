@@ -159,17 +159,18 @@ def publish_agenda(*, event, by):
 
 
 def _notify_changes(publication, previous):
+    """Queue one mail per (session, person) for sessions moved, retimed or removed by this version."""
     changed = {entry["session_id"] for entry in publication.changelog if entry["kind"] in NOTIFIED_CHANGES}
-    if not changed:
+    if not changed or previous is None:
         return
-    old_people = {s["id"]: {p["id"] for p in s["people"]} for s in previous.snapshot["sessions"] if s["id"] in changed}
-    new_people = {
-        s["id"]: {p["id"] for p in s["people"]} for s in publication.snapshot["sessions"] if s["id"] in changed
-    }
-    holders = Reservation.objects.filter(session_id__in=changed).values_list("session_id", "participant_id")
-    recipients = {(sid, pid) for sid, people in {**old_people}.items() for pid in people}
-    recipients |= {(sid, pid) for sid, people in new_people.items() for pid in people}
-    recipients |= set(holders)
+    recipients = set(Reservation.objects.filter(session_id__in=changed).values_list("session_id", "participant_id"))
+    for snapshot in (previous.snapshot, publication.snapshot):
+        recipients |= {
+            (session["id"], person["id"])
+            for session in snapshot["sessions"]
+            if session["id"] in changed
+            for person in session["people"]
+        }
     for session_id, participant_id in sorted(recipients):
         enqueue("sessions.tasks.send_change_mail", participant_id, publication.pk, session_id)
 
