@@ -113,11 +113,14 @@ def personal_panel(request, participant):
     path = reverse(
         "agenda:calendar_personal", kwargs={"slug": event.slug, "token": personal_calendar_token(participant)}
     )
+    calendar_url = request.build_absolute_uri(path)
     context = {
         "event": event,
         "published": published,
         "entries": entries,
-        "calendar_url": request.build_absolute_uri(path),
+        "calendar_url": calendar_url,
+        # webcal:// makes phones and desktop calendars offer "subscribe" rather than a one-off import.
+        "webcal_url": "webcal://" + calendar_url.split("://", 1)[1],
     }
     return render_to_string("agenda/_personal_panel.html", context, request=request)
 

@@ -120,6 +120,7 @@ def test_reserve_from_page_then_panel_shows_clash(client, event, agenda, attende
     assert Bookmark.objects.get(participant=attendee).session_id == keynote.pk
     assert page.count('class="clash"') == 2
     assert f"/e/{event.slug}/agenda/me/" in page
+    assert "webcal://testserver/e/" in page
 
 
 def test_reserve_without_personal_session_redirects_to_personal_page(client, event, agenda):
