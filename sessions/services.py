@@ -59,7 +59,7 @@ def _save(session, *, changes, people, by, override):
         if session.pk is not None:
             session = Session.objects.select_for_update().select_related("room").get(pk=session.pk)
         for name, value in changes.items():
-            setattr(session, name, normalize_text(value) if name.startswith("title") else value)
+            setattr(session, name, _clean_value(name, value))
         _validate(session, event)
         persons = _people(session, event, people)
         slot = conflicts.slot_of(session, persons)
@@ -75,6 +75,14 @@ def _save(session, *, changes, people, by, override):
         if found:
             ConflictOverride.objects.create(session=session, by=by, conflicts=[clash.as_dict() for clash in found])
     return session
+
+
+def _clean_value(name, value):
+    if name.startswith("title"):
+        return normalize_text(value)
+    if name in ("starts_at", "ends_at") and value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)  # a time without offset is the conference's local time
+    return value
 
 
 def _validate(session, event):

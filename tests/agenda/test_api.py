@@ -162,3 +162,45 @@ def test_versions_list_changelogs(client, event, hall, organizer):
     assert [(v["version"], [(c["kind"], c["title_vi"]) for c in v["changelog"]]) for v in body] == [
         (1, [("added", "Khai mạc")])
     ]
+
+
+def test_update_session_time_without_offset_is_local_time(organizer_client, event, hall):
+    session = make_session(event, hall)
+
+    response = organizer_client.patch(
+        f"{API}/agenda/sessions/{session.pk}",
+        {"starts_at": "2027-08-14T15:00:00", "ends_at": "2027-08-14T16:00:00"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200
+    session.refresh_from_db()
+    assert session.starts_at == at(event, "15:00")
+
+
+def test_create_session_person_of_another_event_is_400(organizer_client, event, hall):
+    from events.models import Event
+    from tests.agenda.factories import make_speaker
+
+    other = Event.objects.create(
+        slug="khac", name_vi="Tọa đàm khác", start_date=event.start_date, end_date=event.end_date
+    )
+    stranger = make_speaker(other, "Người ngoài")
+    payload = {
+        "title_vi": "Bàn tròn",
+        "room_id": hall.pk,
+        "starts_at": at(event, "09:00").isoformat(),
+        "ends_at": at(event, "10:00").isoformat(),
+        "people": [{"participant_id": stranger.pk, "role": "speaker"}],
+    }
+
+    response = organizer_client.post(
+        f"{API}/events/{event.slug}/agenda/sessions", payload, content_type="application/json"
+    )
+
+    assert (response.status_code, response.json()["code"], response.json()["field"]) == (
+        400,
+        "unknown_person",
+        "people",
+    )
+    assert Session.objects.count() == 0

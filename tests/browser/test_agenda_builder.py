@@ -82,3 +82,31 @@ def test_builder_save_anyway_records_override(page, live_server, event, organize
         organizer.pk,
         ["room_double_booked"],
     )
+
+
+def test_builder_create_session_with_speaker_and_publish(page, live_server, event, organizer):
+    from sessions.models import Publication
+    from tests.agenda.factories import make_speaker
+
+    hall = make_room(event, "Hội trường Thống Nhất", capacity=800, position=0)
+    speaker = make_speaker(event, "Phạm Minh Tuấn")
+    _sign_in(page, live_server, organizer)
+    page.goto(f"{live_server.url}/e/{event.slug}/agenda/builder/")
+    column = page.locator(f'.builder-column[data-room-id="{hall.pk}"]')
+    column.wait_for()
+
+    column.dblclick(position={"x": 30, "y": (14 * 60 - DAY_START) * PX_PER_MINUTE})
+    page.fill("#f-title_vi", "Công bố thành lập Liên minh KOL Việt Nam")
+    page.fill("#f-title_en", "Founding of the Vietnam KOL Alliance")
+    page.click("#f-add-person")
+    page.select_option("#f-people select[name=person]", str(speaker.pk))
+    page.select_option("#f-people select[name=role]", "moderator")
+    page.click("#builder-form button[value=save]")
+    page.locator(".builder-session", has_text="Công bố thành lập").wait_for()
+    page.click("#builder-publish")
+    page.locator("#builder-status", has_text="Đã công bố phiên bản 1.").wait_for()
+
+    session = Session.objects.get()
+    assert (session.room_id, session.starts_at, session.ends_at) == (hall.pk, at(event, "14:00"), at(event, "15:00"))
+    assert list(session.people.values_list("participant_id", "role")) == [(speaker.pk, "moderator")]
+    assert [entry["kind"] for entry in Publication.objects.get().changelog] == ["added"]
