@@ -92,7 +92,23 @@
       });
       grid.append(column);
     });
-    state.data.sessions.filter((entry) => localDay(entry.session.starts_at) === state.day).forEach(drawSession);
+    const today = state.data.sessions.filter((entry) => localDay(entry.session.starts_at) === state.day);
+    today.forEach(drawSession);
+    listDraftConflicts(today);
+  }
+
+  // Conflicts that were saved anyway stay visible until they are resolved.
+  function listDraftConflicts(entries) {
+    const items = [];
+    entries.forEach((entry) => entry.conflicts.forEach((conflict) => {
+      const li = document.createElement("li");
+      li.dataset.code = conflict.code;
+      li.textContent = `${hhmm(localMinutes(entry.session.starts_at))} ${entry.session.title_vi}: ${conflict.message}`;
+      items.push(li);
+    }));
+    document.getElementById("builder-draft-conflict-list").replaceChildren(...items);
+    document.getElementById("builder-draft-conflict-count").textContent = String(items.length);
+    document.getElementById("builder-draft-conflicts").hidden = items.length === 0;
   }
 
   function cell(className, content) {

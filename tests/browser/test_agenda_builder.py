@@ -76,6 +76,7 @@ def test_builder_save_anyway_records_override(page, live_server, event, organize
     page.locator("#builder-override").click()
 
     page.locator(f'.builder-session.has-conflict[data-session-id="{roundtable.pk}"]').wait_for()
+    assert page.locator('#builder-draft-conflict-list li[data-code="room_double_booked"]').count() == 2
     record = ConflictOverride.objects.get()
     assert (record.session_id, record.by_id, [c["code"] for c in record.conflicts]) == (
         roundtable.pk,
