@@ -92,6 +92,8 @@ def _validate(session, event):
         raise AgendaError("unknown_format", _("Unknown session format."), field="format")
     if session.language not in SessionLanguage.values:
         raise AgendaError("unknown_language", _("Unknown session language."), field="language")
+    if session.starts_at is None or session.ends_at is None:
+        raise AgendaError("time_required", _("A session needs a start and an end."), field="starts_at")
     if session.ends_at <= session.starts_at:
         raise AgendaError("ends_before_start", _("A session must end after it starts."), field="ends_at")
     room = Room.objects.filter(pk=session.room_id, event=event).first()

@@ -94,7 +94,9 @@
     });
     const today = state.data.sessions.filter((entry) => localDay(entry.session.starts_at) === state.day);
     today.forEach(drawSession);
-    listDraftConflicts(today);
+    // Sessions saved (with an override) outside the event's days have no column: list them so they can be fixed.
+    const outside = state.data.sessions.filter((entry) => !eventDays().includes(localDay(entry.session.starts_at)));
+    listDraftConflicts(today.concat(outside));
   }
 
   // Conflicts that were saved anyway stay visible until they are resolved.
@@ -103,7 +105,12 @@
     entries.forEach((entry) => entry.conflicts.forEach((conflict) => {
       const li = document.createElement("li");
       li.dataset.code = conflict.code;
-      li.textContent = `${hhmm(localMinutes(entry.session.starts_at))} ${entry.session.title_vi}: ${conflict.message}`;
+      const link = document.createElement("button");
+      link.type = "button";
+      link.className = "builder-link";
+      link.textContent = `${localDay(entry.session.starts_at)} ${hhmm(localMinutes(entry.session.starts_at))} ${entry.session.title_vi}`;
+      link.addEventListener("click", () => openDialog(entry.session));
+      li.append(link, document.createTextNode(": " + conflict.message));
       items.push(li);
     }));
     document.getElementById("builder-draft-conflict-list").replaceChildren(...items);

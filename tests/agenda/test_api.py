@@ -204,3 +204,26 @@ def test_create_session_person_of_another_event_is_400(organizer_client, event, 
         "people",
     )
     assert Session.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "code"),
+    [
+        ("starts_at", "time_required"),
+        ("ends_at", "time_required"),
+        ("room_id", "unknown_room"),
+        ("title_vi", "title_required"),
+        ("format", "unknown_format"),
+        ("language", "unknown_language"),
+    ],
+)
+def test_update_session_null_values_are_400_not_500(organizer_client, event, hall, field, code):
+    session = make_session(event, hall)
+
+    response = organizer_client.patch(
+        f"{API}/agenda/sessions/{session.pk}", {field: None}, content_type="application/json"
+    )
+
+    assert (response.status_code, response.json()["code"]) == (400, code)
+    session.refresh_from_db()
+    assert session.room_id == hall.pk and session.title_vi == "Nhận diện và ngăn chặn tin giả"
