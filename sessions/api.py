@@ -15,7 +15,7 @@ from events.schemas import ErrorOut
 
 from . import selectors, services
 from .errors import ConflictsFound
-from .models import Publication, Reservation, Session
+from .models import Reservation, Session
 from .schemas import (
     AgendaOut,
     ConflictsOut,
@@ -44,7 +44,7 @@ def published_agenda(request, slug: str):
 )
 def versions(request, slug: str):
     event = event_selectors.public_event(slug)
-    return list(Publication.objects.filter(event=event).defer("snapshot").order_by("-number"))
+    return selectors.publications(event)
 
 
 @router.get(

@@ -55,6 +55,11 @@ def latest_publication(event):
     return Publication.objects.filter(event=event).order_by("-number").first()
 
 
+def publications(event):
+    """Published versions, newest first, without their (large) snapshots."""
+    return list(Publication.objects.filter(event=event).defer("snapshot").order_by("-number"))
+
+
 def published_agenda(event):
     """The latest published Agenda of the event, or NotFound while nothing is published."""
     publication = latest_publication(event)

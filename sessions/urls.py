@@ -8,6 +8,7 @@ app_name = "agenda"
 
 urlpatterns = [
     path("", views.agenda, name="agenda"),
+    path("changes/", views.changes, name="changes"),
     path("s/<int:pk>/", views.session_detail, name="session"),
     path("s/<int:pk>/bookmark/", views.bookmark, name="bookmark"),
     path("s/<int:pk>/unbookmark/", views.unbookmark, name="unbookmark"),

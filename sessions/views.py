@@ -42,8 +42,8 @@ def agenda(request, slug):
     except NotFound:
         return render(request, "agenda/not_published.html", {"event": event}, status=404)
     day = _day(request.GET.get("day"), published.days)
-    room = _int(request.GET.get("room")) and published.room(_int(request.GET.get("room")))
-    track = published.track(request.GET.get("track", "")) if request.GET.get("track") else None
+    room = published.room(_int(request.GET.get("room")))
+    track = published.track(request.GET.get("track", ""))
     search = request.GET.get("q", "")[:100]
     sessions = published.select(day=None if (search or room or track) else day, room=room, track=track, search=search)
     participant = links.current_participant(request, event)
@@ -52,7 +52,7 @@ def agenda(request, slug):
         "event": event,
         "agenda": published,
         "day": day,
-        "room": room or None,
+        "room": room,
         "track": track,
         "search": search,
         "sessions": sessions,
@@ -123,6 +123,13 @@ def personal_panel(request, participant):
         "webcal_url": "webcal://" + calendar_url.split("://", 1)[1],
     }
     return render_to_string("agenda/_personal_panel.html", context, request=request)
+
+
+def changes(request, slug):
+    """Every published version with its readable changelog, newest first."""
+    event = event_selectors.public_event(slug)
+    versions = selectors.publications(event)
+    return render(request, "agenda/changes.html", {"event": event, "versions": versions})
 
 
 def _personal_action(request, slug, pk, action, done):

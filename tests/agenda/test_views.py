@@ -148,3 +148,16 @@ def test_builder_page_needs_organizer(client, event, door_staff, organizer):
     assert client.get(f"/e/{event.slug}/agenda/builder/").status_code == 302
     client.force_login(organizer)
     assert client.get(f"/e/{event.slug}/agenda/builder/").status_code == 200
+
+
+def test_changes_page_lists_versions_with_readable_changelog(client, event, agenda, small_room, organizer):
+    keynote, _roundtable, _second_day = agenda
+    services.update_session(session=keynote, changes={"room_id": small_room.pk}, by=organizer, override=True)
+    client.cookies["conference_language"] = "en"
+    services.publish_agenda(event=event, by=organizer)
+
+    page = client.get(f"/e/{event.slug}/agenda/changes/").content.decode()
+
+    assert page.index("Version 2") < page.index("Version 1")
+    assert "KOLs&#x27; legal responsibility</strong> · Moved: Reunification Hall → Lotus Room" in page
+    assert page.count('data-kind="added"') == 3
