@@ -35,7 +35,9 @@ def icalendar(agenda, *, event, sessions, name):
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    # How often a subscribed calendar should fetch again (RFC 7986; X-PUBLISHED-TTL for Outlook).
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT1H")
     for session in sessions:
         item = Event()
         item.add("uid", f"{session.uid}@{event.slug}.kol-conference")

@@ -157,3 +157,23 @@ def test_create_session_room_of_another_event_is_refused(event, hall, organizer)
         services.create_session(event=other_event, changes=_changes(event, hall), by=organizer)
 
     assert error.value.code == "unknown_room"
+
+
+def test_agenda_clashes_whole_draft_matches_single_checks(event, hall, small_room, speaker):
+    from sessions import conflicts, selectors
+
+    shared = make_session(event, hall, "09:00", "10:00", people=[speaker])
+    clashing = make_session(event, small_room, "09:30", "10:30", people=[speaker], capacity=50)
+    late = make_session(event, small_room, "10:30", "11:00", day=2)
+    slots = [conflicts.slot_of(s) for s in selectors.draft_sessions(event)]
+
+    found = conflicts.agenda_clashes(slots, event=event)
+
+    assert {pk: sorted(c.code for c in clashes) for pk, clashes in found.items()} == {
+        shared.pk: ["person_double_booked"],
+        clashing.pk: ["over_room_capacity", "person_double_booked"],
+        late.pk: ["outside_event_days"],
+    }
+    for slot in slots:
+        single = conflicts.clashes(slot, event=event, others=slots)
+        assert sorted(c.code for c in single) == sorted(c.code for c in found[slot.pk])
