@@ -9,6 +9,7 @@ app_name = "agenda"
 urlpatterns = [
     path("", views.agenda, name="agenda"),
     path("changes/", views.changes, name="changes"),
+    path("tracks.css", views.track_styles, name="track_styles"),
     path("s/<int:pk>/", views.session_detail, name="session"),
     path("s/<int:pk>/bookmark/", views.bookmark, name="bookmark"),
     path("s/<int:pk>/unbookmark/", views.unbookmark, name="unbookmark"),

@@ -1,5 +1,6 @@
 """Agenda pages: public agenda and session pages, exports, the attendee's own choices, the organizers' builder."""
 
+import re
 from datetime import date
 
 from django.contrib import messages
@@ -25,6 +26,7 @@ from .enums import PersonRole, SessionFormat, SessionLanguage
 from .models import Session
 
 CALENDAR_SALT = "agenda.personal-calendar"
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 def _agenda(slug):
@@ -123,6 +125,15 @@ def personal_panel(request, participant):
         "webcal_url": "webcal://" + calendar_url.split("://", 1)[1],
     }
     return render_to_string("agenda/_personal_panel.html", context, request=request)
+
+
+def track_styles(request, slug):
+    """The published tracks' colours as CSS classes, so pages need no inline style (strict CSP)."""
+    _event, published = _agenda(slug)
+    rules = [f".track-{t.id} {{ --track: {t.color}; }}" for t in published.tracks if HEX_COLOUR.fullmatch(t.color)]
+    response = HttpResponse("\n".join(rules) + "\n", content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 def changes(request, slug):

@@ -161,3 +161,16 @@ def test_changes_page_lists_versions_with_readable_changelog(client, event, agen
     assert page.index("Version 2") < page.index("Version 1")
     assert "KOLs&#x27; legal responsibility</strong> · Moved: Reunification Hall → Lotus Room" in page
     assert page.count('data-kind="added"') == 3
+
+
+def test_track_styles_serve_only_hex_colours(client, event, agenda, track, organizer):
+    from sessions.models import Track
+
+    Track.objects.create(event=event, slug="bad", name_vi="Xấu", color="red;}")
+    services.update_session(session=agenda[1], changes={"track_id": Track.objects.get(slug="bad").pk}, by=organizer)
+    services.publish_agenda(event=event, by=organizer)
+
+    response = client.get(f"/e/{event.slug}/agenda/tracks.css")
+
+    assert response["Content-Type"] == "text/css; charset=utf-8"
+    assert response.content.decode() == f".track-{track.pk} {{ --track: #0b4f8a; }}\n"
