@@ -1,9 +1,9 @@
 """Benchmark runner: `bash run.sh bench [scenario ...]` prints one table.
 
 Every module bench/<name>.py with a `run()` is a scenario; run() returns rows
-(dicts with "scenario", "value", "unit" and optionally "target"). The runner
-gives the scenarios a throwaway data folder (SQLite database, secret key) so a
-benchmark never touches .data/, sets Django up and migrates.
+(dicts with "scenario", "value", "unit" and optionally "target").
+The runner gives all scenarios one fresh data folder (SQLite database, media,
+secret key) so a benchmark never touches .data/, sets Django up and migrates.
 """
 
 import importlib
@@ -22,9 +22,11 @@ def scenario_names():
 
 
 def setup_django():
+    """A throwaway data folder shared with the servers and workers the scenarios start."""
     data_dir = tempfile.mkdtemp(prefix="conference-bench-")
     os.environ["DATA_DIR"] = data_dir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conference.settings")
+    # SQLite in the throwaway folder unless BENCH_DATABASE_URL names a database to use (and migrate).
     os.environ.pop("DATABASE_URL", None)
     if os.environ.get("BENCH_DATABASE_URL"):
         os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
@@ -58,7 +60,8 @@ def main(argv):
     rows = []
     for name in wanted:
         started = time.perf_counter()
-        rows.extend(importlib.import_module(f"bench.{name}").run())
+        module = importlib.import_module(f"bench.{name}")
+        rows.extend(module.run())
         print(f"{name}: done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     print_table(rows)
     return 0
