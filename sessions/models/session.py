@@ -74,8 +74,10 @@ class SessionPerson(models.Model):
     """A participant on a session as moderator, speaker or panelist."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="people", verbose_name=_("session"))
+    # CASCADE: erasing a participant's data (personal data law) must not be blocked by the agenda;
+    # the session just loses that person, which the builder then shows.
     participant = models.ForeignKey(
-        Participant, on_delete=models.PROTECT, related_name="agenda_roles", verbose_name=_("participant")
+        Participant, on_delete=models.CASCADE, related_name="agenda_roles", verbose_name=_("participant")
     )
     role = models.CharField(_("role"), max_length=16, choices=PersonRole.choices, default=PersonRole.SPEAKER)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
