@@ -59,6 +59,7 @@ case "${1:-}" in
   National KOL Conference is running.
     Public site:        $SITE_URL/
     Demo conference:    $SITE_URL/e/kol-2027/
+    Agenda / builder:   $SITE_URL/e/kol-2027/agenda/   $SITE_URL/e/kol-2027/agenda/builder/
     Organizer admin:    $SITE_URL/admin/   (bantochuc / demo-bantochuc)
     Door staff login:   soatve / demo-soatve;  door supervisor: truongcua / demo-truongcua
     API docs:           $SITE_URL/api/v1/docs

@@ -12,7 +12,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("ticketing.urls")),
-    path("agenda/", include("sessions.urls")),
+    path("e/<slug:slug>/agenda/", include("sessions.urls")),
     path("", include("events.declarations.urls")),
     path("", include("events.urls")),
 ]

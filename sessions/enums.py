@@ -1,0 +1,42 @@
+"""Kinds and states of the agenda app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SessionFormat(models.TextChoices):
+    KEYNOTE = "keynote", _("Keynote")
+    PANEL = "panel", _("Panel")
+    ROUNDTABLE = "roundtable", _("Roundtable")
+    WORKSHOP = "workshop", _("Workshop")
+    BREAK = "break", _("Break")
+
+
+class SessionLanguage(models.TextChoices):
+    VI = "vi", _("Vietnamese")
+    EN = "en", _("English")
+    BOTH = "vi-en", _("Vietnamese and English (interpreted)")
+
+
+class PersonRole(models.TextChoices):
+    MODERATOR = "moderator", _("Moderator")
+    SPEAKER = "speaker", _("Speaker")
+    PANELIST = "panelist", _("Panelist")
+
+
+class ReservationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Seat reserved")
+    WAITLISTED = "waitlisted", _("On the waitlist")
+
+
+class ChangeKind(models.TextChoices):
+    """What a publication changed about one session, as its changelog says it."""
+
+    ADDED = "added", _("Added")
+    REMOVED = "removed", _("Removed")
+    MOVED = "moved", _("Moved to another room")
+    RETIMED = "retimed", _("New time")
+
+
+# Changes that people on the session or holding a seat are told about by e-mail.
+NOTIFIED_CHANGES = frozenset({ChangeKind.REMOVED, ChangeKind.MOVED, ChangeKind.RETIMED})

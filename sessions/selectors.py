@@ -1,0 +1,129 @@
+"""Reads shared by the agenda's pages, API and exports."""
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from events.enums import ParticipantStatus
+from events.errors import NotFound
+from events.models import Participant
+
+from . import conflicts
+from .agenda import Agenda
+from .enums import ReservationStatus
+from .models import Bookmark, Publication, Reservation, Room, Session, SessionPerson, Track
+
+
+def draft_sessions(event):
+    """The organizers' working sessions with room, track and people: a fixed number of queries."""
+    people = SessionPerson.objects.select_related("participant").order_by("position", "pk")
+    return (
+        Session.objects.filter(event=event)
+        .select_related("room", "track")
+        .prefetch_related(Prefetch("people", queryset=people))
+        .order_by("starts_at", "pk")
+    )
+
+
+def overlapping_slots(session):
+    """Slots of the other live sessions of the event that overlap `session` in time."""
+    others = draft_sessions(session.event_id).filter(
+        cancelled_at__isnull=True, starts_at__lt=session.ends_at, ends_at__gt=session.starts_at
+    )
+    if session.pk:
+        others = others.exclude(pk=session.pk)
+    return [conflicts.slot_of(other) for other in others]
+
+
+def builder_data(event):
+    """Everything the builder page draws: rooms, tracks, live sessions with people and their conflicts."""
+    sessions = list(draft_sessions(event).filter(cancelled_at__isnull=True))
+    slots = {session.pk: conflicts.slot_of(session) for session in sessions}
+    found = conflicts.agenda_clashes(list(slots.values()), event=event)
+    latest = latest_publication(event)
+    return {
+        "event": {"slug": event.slug, "start_date": event.start_date, "end_date": event.end_date},
+        "published_version": latest.number if latest else None,
+        "rooms": list(Room.objects.filter(event=event)),
+        "tracks": list(Track.objects.filter(event=event)),
+        "sessions": [
+            {"session": session, "conflicts": [clash.as_dict() for clash in found[session.pk]]} for session in sessions
+        ],
+    }
+
+
+def latest_publication(event):
+    return Publication.objects.filter(event=event).order_by("-number").first()
+
+
+def publications(event):
+    """Published versions, newest first, without their (large) snapshots."""
+    return list(Publication.objects.filter(event=event).defer("snapshot").order_by("-number"))
+
+
+def published_agenda(event):
+    """The latest published Agenda of the event, or NotFound while nothing is published."""
+    publication = latest_publication(event)
+    if publication is None:
+        raise NotFound("agenda_not_published", _("The agenda has not been published yet."))
+    return Agenda.from_publication(publication)
+
+
+def is_published(session):
+    publication = latest_publication(session.event)
+    return publication is not None and any(s["id"] == session.pk for s in publication.snapshot["sessions"])
+
+
+def seats(event):
+    """{session id: (capacity, seats taken)} of seat-limited sessions: one query."""
+    rows = Session.objects.filter(event=event, capacity__isnull=False).values_list("pk", "capacity", "seats_taken")
+    return {pk: (capacity, taken) for pk, capacity, taken in rows}
+
+
+def personal_choices(participant):
+    """({session id}, {session id: reservation status}) of one participant."""
+    bookmarks = set(Bookmark.objects.filter(participant=participant).values_list("session_id", flat=True))
+    reservations = dict(Reservation.objects.filter(participant=participant).values_list("session_id", "status"))
+    return bookmarks, reservations
+
+
+def personal_agenda(agenda, participant):
+    """The participant's chosen sessions in time order, each with the chosen sessions it clashes with."""
+    bookmarks, reservations = personal_choices(participant)
+    chosen = [s for s in agenda.sessions if s.id in bookmarks or s.id in reservations]
+    entries = []
+    for session in chosen:
+        clashes = [other for other in chosen if other.id != session.id and session.overlaps(other)]
+        entries.append(
+            {
+                "session": session,
+                "bookmarked": session.id in bookmarks,
+                "reservation": reservations.get(session.id),
+                "clashes": clashes,
+            }
+        )
+    return entries
+
+
+def calendar_sessions(agenda, participant):
+    """The sessions a participant's calendar shows: bookmarked or holding a confirmed seat."""
+    bookmarks, reservations = personal_choices(participant)
+    confirmed = {pk for pk, status in reservations.items() if status == ReservationStatus.CONFIRMED}
+    return [s for s in agenda.sessions if s.id in bookmarks or s.id in confirmed]
+
+
+def speaker_choices(event):
+    """[{id, name, status}] of the event's participants who are not rejected, for the builder's people picker."""
+    rows = (
+        Participant.objects.filter(event=event)
+        .exclude(status=ParticipantStatus.REJECTED)
+        .order_by("full_name", "pk")
+        .values("id", "full_name", "organization", "status")
+    )
+    return [
+        {
+            "id": r["id"],
+            "name": r["full_name"] + (f" ({r['organization']})" if r["organization"] else ""),
+            "status": r["status"],
+        }
+        for r in rows
+    ]
