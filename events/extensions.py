@@ -10,10 +10,13 @@ they register here, from their AppConfig.ready():
     @demo_seeder(order=20)
     def seed_tickets(event):                  # called by `manage.py seed_demo` for the demo conference
         ...
+
+    on_approved(issue_badge_if_valid)          # called in a background job after a participant is approved
 """
 
 _panels = []
 _seeders = []
+_approval_hooks = []
 
 
 def personal_panel(order=50):
@@ -32,6 +35,18 @@ def demo_seeder(order=50):
         return func
 
     return register
+
+
+def on_approved(func):
+    """Register func(participant), run by events.tasks.after_approval once a participant is approved."""
+    if func not in _approval_hooks:
+        _approval_hooks.append(func)
+    return func
+
+
+def run_approval_hooks(participant):
+    for func in _approval_hooks:
+        func(participant)
 
 
 def render_personal_panels(request, participant):

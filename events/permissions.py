@@ -43,3 +43,8 @@ def can_decide_applications(user):
 
 def can_read_participants(user):
     return is_organizer(user)
+
+
+def can_manage_badges(user):
+    """Issue, reissue, print and download any participant's badge."""
+    return is_organizer(user)
