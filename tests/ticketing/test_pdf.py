@@ -11,9 +11,9 @@ from .conftest import decoded_codes, pdf_page_count, pdf_pages, pdf_text
 pytestmark = pytest.mark.django_db
 
 NAMES = ["Nguyễn Tiến Cường", "Trần Thị Phương Thảo", "Đặng Quốc Huy", "Lê Thị Ngọc Ánh", "Phạm Đức Mạnh"]
-LONG_ORG = (
-    "Hiệp hội An ninh mạng quốc gia, Chi hội Sáng tạo nội dung số và Truyền thông xã hội khu vực phía Bắc " * 2
-)[:120]
+ORG = "Hiệp hội An ninh mạng quốc gia, Chi hội Sáng tạo nội dung số và Truyền thông xã hội khu vực phía Bắc "
+LONG_ORG = (ORG * 2)[:120]
+AGENCY = "Cục An ninh mạng và Phòng, chống tội phạm sử dụng công nghệ cao"
 
 
 def issued(event, **fields):
