@@ -6,6 +6,8 @@ import and only the pages and jobs that print need them.
 
 import base64
 import io
+import shutil
+import subprocess
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -69,18 +71,20 @@ def _crop_marks_data_uri():
     One background image per page is far cheaper to lay out than eight small
     boxes per badge, and the marks sit in the gutter so the cut never shows them.
     """
-    lines = []
+    segments = []
     for x, y in _sheet_positions():
         for cx in (x, x + BADGE_WIDTH):
             for cy in (y, y + BADGE_HEIGHT):
                 dx = -1 if cx == x else 1
                 dy = -1 if cy == y else 1
                 start_x, start_y = cx + dx * _MARK_OFFSET, cy + dy * _MARK_OFFSET
-                lines.append(f'<line x1="{start_x}" y1="{cy}" x2="{start_x + dx * _MARK_LENGTH}" y2="{cy}"/>')
-                lines.append(f'<line x1="{cx}" y1="{start_y}" x2="{cx}" y2="{start_y + dy * _MARK_LENGTH}"/>')
+                segments.append(f"M{start_x:.2f} {cy:.2f}H{start_x + dx * _MARK_LENGTH:.2f}")
+                segments.append(f"M{cx:.2f} {start_y:.2f}V{start_y + dy * _MARK_LENGTH:.2f}")
+    # One path, not 64 lines: WeasyPrint draws SVG element by element.
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{A4_WIDTH}mm" height="{A4_HEIGHT}mm" '
-        f'viewBox="0 0 {A4_WIDTH} {A4_HEIGHT}"><g stroke="#000" stroke-width="0.2">{"".join(lines)}</g></svg>'
+        f'viewBox="0 0 {A4_WIDTH} {A4_HEIGHT}"><path d="{" ".join(segments)}" stroke="#000" stroke-width="0.2" '
+        'fill="none"/></svg>'
     )
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
@@ -114,3 +118,15 @@ def _html_to_pdf(html):
     # base_url lets templates refer to static files; fonts come from the system
     # (DejaVu Sans, fonts-dejavu-core) and are embedded as subsets.
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def merge_pdfs(parts, target):
+    """Concatenate PDF files into one with poppler's pdfunite.
+
+    Measured on 8 × 125-badge chunks: pdfunite 0.3 s, pypdf 1.2-5 s (README
+    "Benchmark"). A single part is copied as is (pdfunite wants two or more).
+    """
+    if len(parts) == 1:
+        shutil.copyfile(parts[0], target)
+        return
+    subprocess.run(["pdfunite", *map(str, parts), str(target)], check=True, capture_output=True, timeout=120)

@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -242,19 +242,15 @@ def render_print_chunk(job, index):
 
 def finish_print_job(job):
     """Merge the chunk files into the job's PDF, mark its badges printed, and tidy up."""
-    from pypdf import PdfWriter
-
+    folder = Path(settings.MEDIA_ROOT) / "print-jobs" / f"job-{job.pk}"
     parts = [_chunk_path(job, index) for index in range(job.chunks_total)]
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(str(part))
-    merged = Path(settings.MEDIA_ROOT) / "print-jobs" / f"job-{job.pk}" / "merged.pdf"
-    with open(merged, "wb") as output:
-        writer.write(output)
+    merged = folder / "merged.pdf"
+    pdf.merge_pdfs(parts, merged)
     with open(merged, "rb") as content:
-        job.file.save(f"badges-{job.event.slug}-{job.pk}.pdf", ContentFile(content.read()), save=False)
+        job.file.save(f"badges-{job.event.slug}-{job.pk}.pdf", File(content), save=False)
     for path in [*parts, merged]:
         path.unlink(missing_ok=True)
+    folder.rmdir()
     with transaction.atomic():
         Badge.objects.filter(participant_id__in=job.participant_ids).update(printed_at=timezone.now())
         PrintJob.objects.filter(pk=job.pk).update(
