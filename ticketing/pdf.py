@@ -98,14 +98,8 @@ def render_badges(badges, *, layout="single"):
     context = {"layout": layout, "badge_width": BADGE_WIDTH, "badge_height": BADGE_HEIGHT}
     items = [{"badge": badge, "qr": _data_uri(badge.qr_png or qr_png(badge.code))} for badge in badges]
     if layout == "sheet":
-        positions = _sheet_positions()
-        context["sheets"] = [
-            [
-                {**item, "x": x, "y": y}
-                for item, (x, y) in zip(items[start : start + PER_SHEET], positions, strict=False)
-            ]
-            for start in range(0, len(items), PER_SHEET)
-        ]
+        context["sheets"] = [items[start : start + PER_SHEET] for start in range(0, len(items), PER_SHEET)]
+        context["gutter_x"], context["gutter_y"] = _GUTTER_X, _GUTTER_Y
         context["crop_marks"] = _crop_marks_data_uri()
     else:
         context["items"] = items
