@@ -120,7 +120,7 @@ def _download_rows(participants):
                 break
             except OSError:
                 time.sleep(0.1)
-        for participant in participants[1:5]:  # warm both workers (first render imports WeasyPrint)
+        for participant in participants[1:9]:  # warm both workers (first render imports WeasyPrint)
             _get(url, participant.token)
         fresh = [_get(url, p.token) for p in participants[10:30]]  # first download: renders the PDF
         cached = [_get(url, p.token) for p in participants[10:30] for _ in range(3)]
