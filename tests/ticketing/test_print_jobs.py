@@ -134,3 +134,31 @@ def test_admin_key_page_never_shows_the_private_key(event, organizer_client, app
 
     assert bytes(key.public_key).hex() in page
     assert key.private_key_encrypted not in page
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_badge_admin_list_query_count_does_not_grow_with_badges(
+    event, organizer_client, django_assert_max_num_queries, count
+):
+    for participant in approved_people(event, count):
+        services.issue_badge(participant)
+
+    with django_assert_max_num_queries(12):
+        response = organizer_client.get(reverse("admin:ticketing_badge_changelist"))
+
+    assert response.status_code == 200
+    assert response.content.decode().count('name="_selected_action"') == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_print_job_admin_list_query_count_does_not_grow_with_jobs(
+    event, organizer, organizer_client, django_assert_max_num_queries, count
+):
+    for _ in range(count):
+        run_job(event, organizer)
+
+    with django_assert_max_num_queries(12):
+        response = organizer_client.get(reverse("admin:ticketing_printjob_changelist"))
+
+    assert response.status_code == 200
+    assert response.content.decode().count('name="_selected_action"') == count
