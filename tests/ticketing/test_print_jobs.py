@@ -162,3 +162,29 @@ def test_print_job_admin_list_query_count_does_not_grow_with_jobs(
 
     assert response.status_code == 200
     assert response.content.decode().count('name="_selected_action"') == count
+
+
+def test_print_job_that_cannot_write_its_file_is_marked_failed(event, organizer, settings, tmp_path):
+    services.issue_badge(approved_people(event, 1)[0])
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    settings.MEDIA_ROOT = blocker  # the parts cannot be written under a file
+
+    # Jobs run inline in tests, so the task's error reaches the caller; in production django-q2 records it.
+    with pytest.raises(NotADirectoryError):
+        services.create_print_job(event=event, layout=BadgeLayout.SHEET, by=organizer)
+
+    job = PrintJob.objects.get()
+    assert job.status == PrintJobStatus.FAILED
+    assert job.error.startswith("NotADirectoryError: [Errno 20] Not a directory")
+    assert job.finished_at is not None
+
+
+def test_print_job_admin_page_shows_progress_and_download(event, organizer, organizer_client):
+    approved_people(event, 2)
+    job = run_job(event, organizer)
+
+    page = organizer_client.get(reverse("admin:ticketing_printjob_change", args=[job.pk])).content.decode()
+
+    assert '<progress max="100" value="100"></progress> 2 / 2' in page
+    assert reverse("ticketing:print_job_download", args=[job.pk]) in page
