@@ -1,6 +1,7 @@
 """Badges: issuing, reissuing, checking codes, the cached PDF and bulk print jobs."""
 
 import os
+import secrets
 from pathlib import Path
 
 from django.conf import settings
@@ -154,7 +155,9 @@ def badge_pdf_path(badge):
     if path.exists():
         return path
     folder.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    # A name of its own per writer: two requests rendering the same badge at once must not share one
+    # (tests/concurrency/test_badges.py fails with a per-process name).
+    temporary = path.with_suffix(f".{secrets.token_hex(8)}.tmp")
     temporary.write_bytes(pdf.render_badges([printed]))
     os.replace(temporary, path)
     for old in folder.glob(f"{prefix}v*.pdf"):

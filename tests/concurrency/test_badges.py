@@ -58,3 +58,14 @@ def test_concurrent_first_key_requests_create_one_event_key(live_server, event):
     keys = {json.loads(body)[0]["public_key_hex"] for _status, body in results}
     assert [status for status, _body in results] == [200] * THREADS
     assert keys == {bytes(EventKey.objects.get(event=event).public_key).hex()}
+
+
+def test_concurrent_first_pdf_downloads_all_get_the_badge_and_leave_one_file(live_server, event, settings):
+    participant = make_participant(event, status=ParticipantStatus.APPROVED)
+
+    results = fetch_all(f"{live_server.url}/api/v1/registration/badge.pdf", {"X-Registration-Token": participant.token})
+
+    assert [status for status, _body in results] == [200] * THREADS
+    assert all(body.startswith(b"%PDF-") for _status, body in results)
+    folder = settings.MEDIA_ROOT / "badges" / str(event.pk)
+    assert [path.name.split("-")[0] for path in folder.iterdir()] == [str(participant.pk)]
