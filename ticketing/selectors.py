@@ -25,10 +25,6 @@ def with_valid_ticket(participants):
     return participants.filter(status=ParticipantStatus.APPROVED)
 
 
-def badge_of(participant):
-    return Badge.objects.filter(participant=participant).select_related("participant__event").first()
-
-
 def _size(text, limits):
     """A font size class for a printed string, from its length: longer strings print smaller."""
     for size, limit in limits:
