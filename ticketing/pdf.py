@@ -42,7 +42,8 @@ def qr_png(code):
     return buffer.getvalue()
 
 
-def _data_uri(png):
+def qr_data_uri(png):
+    """A QR PNG as a data: address, for <img> in badge PDFs and on the personal page."""
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
@@ -96,7 +97,7 @@ def render_badges(badges, *, layout="single"):
     four badges each and crop marks.
     """
     context = {"layout": layout, "badge_width": BADGE_WIDTH, "badge_height": BADGE_HEIGHT}
-    items = [{"badge": badge, "qr": _data_uri(badge.qr_png or qr_png(badge.code))} for badge in badges]
+    items = [{"badge": badge, "qr": qr_data_uri(badge.qr_png or qr_png(badge.code))} for badge in badges]
     if layout == "sheet":
         context["sheets"] = [items[start : start + PER_SHEET] for start in range(0, len(items), PER_SHEET)]
         context["gutter_x"], context["gutter_y"] = _GUTTER_X, _GUTTER_Y

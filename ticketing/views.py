@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from events import links, permissions
 from events.selectors import public_event
 
-from . import selectors, services
+from . import pdf, selectors, services
 from .errors import NoValidTicket
 from .models import PrintJob
 
@@ -21,7 +21,8 @@ def badge_panel(request, participant):
     if not selectors.holds_valid_ticket(participant):
         return None
     badge = services.issue_badge(participant)
-    return render_to_string("ticketing/badge_panel.html", {"badge": badge, "event": participant.event}, request)
+    context = {"badge": badge, "event": participant.event, "qr": pdf.qr_data_uri(bytes(badge.qr_png))}
+    return render_to_string("ticketing/badge_panel.html", context, request)
 
 
 def badge_download(request, slug):

@@ -62,3 +62,19 @@ def test_badge_download_serves_the_sessions_own_participant_only(client, event, 
     client.get(reverse("ticketing:badge_download", args=[event.slug]))
 
     assert list(Badge.objects.values_list("participant_id", flat=True)) == [other.pk]
+
+
+def test_personal_page_shows_a_qr_that_decodes_to_the_badge_code(client, approved):
+    import base64
+    import io
+    import re
+
+    from PIL import Image
+
+    page = open_personal_page(client, approved).content.decode()
+
+    png = base64.b64decode(re.search(r'class="badge-qr" src="data:image/png;base64,([^"]+)"', page).group(1))
+    image = Image.open(io.BytesIO(png))
+    assert image.size == (45, 45)  # one pixel per module: 37 modules (version 5) and a 4-module quiet zone
+    image = image.convert("L").resize((360, 360), Image.NEAREST)  # as the page scales it, crisp
+    assert decoded_codes(image) == [Badge.objects.get(participant=approved).code]
