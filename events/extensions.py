@@ -12,11 +12,14 @@ they register here, from their AppConfig.ready():
         ...
 
     on_approved(issue_badge_if_valid)          # called in a background job after a participant is approved
+
+    participant_admin_action(issue_badges)      # an action on the admin's participant list
 """
 
 _panels = []
 _seeders = []
 _approval_hooks = []
+_participant_admin_actions = []
 
 
 def personal_panel(order=50):
@@ -47,6 +50,17 @@ def on_approved(func):
 def run_approval_hooks(participant):
     for func in _approval_hooks:
         func(participant)
+
+
+def participant_admin_action(func):
+    """Register a Django admin action (decorated with @admin.action) for the participant list."""
+    if func not in _participant_admin_actions:
+        _participant_admin_actions.append(func)
+    return func
+
+
+def participant_admin_actions():
+    return list(_participant_admin_actions)
 
 
 def render_personal_panels(request, participant):

@@ -19,6 +19,15 @@ from .errors import NoValidTicket
 from .models import Badge, EventKey, PrintJob
 
 
+@admin.action(description=_("Issue badges (to those holding a valid ticket)"), permissions=["change"])
+def issue_badges(modeladmin, request, queryset):
+    """On the participant list (registered through events.extensions): issue and e-mail missing badges."""
+    issued = services.issue_badges(queryset)
+    modeladmin.message_user(
+        request, gettext("%(count)d badge(s) issued and e-mailed.") % {"count": issued}, messages.SUCCESS
+    )
+
+
 @admin.register(EventKey)
 class EventKeyAdmin(admin.ModelAdmin):
     # Only the public half is shown; the encrypted private key is not a form field.

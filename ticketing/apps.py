@@ -9,8 +9,9 @@ class TicketingConfig(AppConfig):
     def ready(self):
         from events import extensions
 
-        from . import services, views
+        from . import admin, services, views
 
         extensions.personal_panel(order=20)(views.badge_panel)
         # events cannot import ticketing; it calls this after a participant is approved.
         extensions.on_approved(services.issue_badge_if_valid)
+        extensions.participant_admin_action(admin.issue_badges)

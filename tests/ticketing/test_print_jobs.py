@@ -188,3 +188,17 @@ def test_print_job_admin_page_shows_progress_and_download(event, organizer, orga
 
     assert '<progress max="100" value="100"></progress> 2 / 2' in page
     assert reverse("ticketing:print_job_download", args=[job.pk]) in page
+
+
+def test_participant_admin_action_issues_badges_to_valid_ticket_holders_only(event, organizer_client):
+    approved = approved_people(event, 2)
+    pending = make_participant(event, status=ParticipantStatus.PENDING)
+
+    response = organizer_client.post(
+        reverse("admin:events_participant_changelist"),
+        {"action": "issue_badges", "_selected_action": [p.pk for p in [*approved, pending]]},
+        follow=True,
+    )
+
+    assert sorted(Badge.objects.values_list("participant_id", flat=True)) == sorted(p.pk for p in approved)
+    assert "Đã cấp và gửi e-mail 2 thẻ." in response.content.decode()
