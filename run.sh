@@ -9,9 +9,10 @@ cd "$(dirname "$0")"
 VENV=.venv
 PY="$VENV/bin/python"
 # System packages: Pango for WeasyPrint, a font with every Vietnamese glyph,
-# gettext for the translation catalogs; tests add Chromium and poppler-utils.
-APP_PACKAGES="python3-venv libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext"
-TEST_PACKAGES="chromium poppler-utils"
+# gettext for the translation catalogs, poppler-utils (pdfunite joins the
+# parts of a badge print job); tests add Chromium.
+APP_PACKAGES="python3-venv libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext poppler-utils"
+TEST_PACKAGES="chromium"
 
 install_system_packages() {
   local missing=()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import exports, services
+from . import exports, extensions, services
 from .enums import ParticipantStatus
 from .forms import DecisionForm
 from .models import ApiToken, Channel, Consent, Event, Invitation, Participant
@@ -78,7 +78,7 @@ class ParticipantAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [ChannelInline, ConsentInline]
-    actions = [
+    base_actions = [
         _decision_action(ParticipantStatus.APPROVED, _("Approve selected applications")),
         _decision_action(ParticipantStatus.REJECTED, _("Reject selected applications")),
         _decision_action(ParticipantStatus.WAITLISTED, _("Put selected applications on the waitlist")),
@@ -86,6 +86,12 @@ class ParticipantAdmin(admin.ModelAdmin):
         "export_xlsx",
     ]
     show_facets = admin.ShowFacets.ALWAYS
+
+    @property
+    def actions(self):
+        # Read at request time: the upper apps register theirs in AppConfig.ready(),
+        # after the admin has imported this module.
+        return [*self.base_actions, *extensions.participant_admin_actions()]
 
     def decide(self, request, queryset, decision, description):
         """Ask for a reason on an intermediate page, then apply the decision to all selected."""

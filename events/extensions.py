@@ -15,11 +15,18 @@ they register here, from their AppConfig.ready():
 
 The signing kiosk scans badges, whose codes belong to ticketing; ticketing
 registers the one resolver, events only asks it.
+
+    on_approved(issue_badge_if_valid)          # called in a background job after a participant is approved
+
+    participant_admin_action(issue_badges)      # an action on the admin's participant list
 """
 
 _panels = []
 _seeders = []
 _badge_resolver = None
+
+_approval_hooks = []
+_participant_admin_actions = []
 
 
 def personal_panel(order=50):
@@ -38,6 +45,29 @@ def demo_seeder(order=50):
         return func
 
     return register
+
+
+def on_approved(func):
+    """Register func(participant), run by events.tasks.after_approval once a participant is approved."""
+    if func not in _approval_hooks:
+        _approval_hooks.append(func)
+    return func
+
+
+def run_approval_hooks(participant):
+    for func in _approval_hooks:
+        func(participant)
+
+
+def participant_admin_action(func):
+    """Register a Django admin action (decorated with @admin.action) for the participant list."""
+    if func not in _participant_admin_actions:
+        _participant_admin_actions.append(func)
+    return func
+
+
+def participant_admin_actions():
+    return list(_participant_admin_actions)
 
 
 def render_personal_panels(request, participant):

@@ -7,8 +7,11 @@ from django.utils import translation
 from .links import magic_link
 
 
-def send_participant_mail(participant, template, subject, extra=None):
-    """Render templates/emails/<template>.txt and .html for one participant and send it."""
+def send_participant_mail(participant, template, subject, extra=None, attachments=()):
+    """Render templates/emails/<template>.txt and .html for one participant and send it.
+
+    attachments: (file name, bytes, MIME type) triples, e.g. a badge PDF.
+    """
     with translation.override(participant.language):
         context = {
             "participant": participant,
@@ -22,4 +25,6 @@ def send_participant_mail(participant, template, subject, extra=None):
             subject=f"{participant.event.name}: {subject}", body=text, to=[participant.email]
         )
         message.attach_alternative(html, "text/html")
+        for name, content, mimetype in attachments:
+            message.attach(name, content, mimetype)
         message.send()

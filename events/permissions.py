@@ -56,3 +56,8 @@ def can_manage_declarations(user):
 
 def can_read_all_signatures(user):
     return is_organizer(user)
+
+
+def can_manage_badges(user):
+    """Issue, reissue, print and download any participant's badge."""
+    return is_organizer(user)

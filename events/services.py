@@ -47,6 +47,8 @@ def register_participant(*, event, category, fields, channels=(), consents, invi
             Channel.objects.bulk_create(Channel(participant=participant, **channel) for channel in channels)
             _record_consents(participant, consents)
             enqueue("events.tasks.send_status_email", participant.pk)
+            if invitation:
+                enqueue("events.tasks.after_approval", participant.pk)
     except IntegrityError:
         # Two submissions of one e-mail racing past the check above: the unique
         # constraint lets exactly one in.
@@ -135,6 +137,8 @@ def decide_application(*, participant, decision, reason="", by):
         if not changed:
             raise Conflict("changed_meanwhile", _("Someone else changed this participant meanwhile; reload and retry."))
         enqueue("events.tasks.send_status_email", participant.pk)
+        if decision == ParticipantStatus.APPROVED:
+            enqueue("events.tasks.after_approval", participant.pk)
     participant.refresh_from_db()
     return participant
 

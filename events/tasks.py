@@ -5,6 +5,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from . import extensions
 from .mail import send_participant_mail
 from .models import Participant
 
@@ -26,3 +27,9 @@ def send_link_email(participant_id):
     with translation.override(participant.language):
         subject = _("Your personal link")
     send_participant_mail(participant, "magic_link", subject)
+
+
+def after_approval(participant_id):
+    """What the upper apps do once a participant is approved (ticketing issues and e-mails the badge)."""
+    participant = Participant.objects.select_related("event").get(pk=participant_id)
+    extensions.run_approval_hooks(participant)

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401 - pages are added here
+from django.urls import path
+
+from . import views
 
 app_name = "ticketing"
 
-urlpatterns = []
+urlpatterns = [
+    path("e/<slug:slug>/me/badge.pdf", views.badge_download, name="badge_download"),
+    path("badges/print-jobs/<int:job_id>/download/", views.print_job_download, name="print_job_download"),
+]

@@ -219,7 +219,11 @@ def test_organizer_decides_with_token(client, organizer, event, django_capture_o
     assert response.json()["status"] == "approved"
     participant.refresh_from_db()
     assert (participant.decided_by, participant.decision_reason) == (organizer, "Uy tín")
-    assert len(mail.outbox) == 1
+    assert [m.subject for m in mail.outbox] == [  # the decision, then the badge it earns
+        "Hội nghị KOL toàn quốc lần thứ nhất: Đăng ký của bạn: Đã duyệt",
+        mail.outbox[1].subject,
+    ]
+    assert mail.outbox[1].attachments[0][2] == "application/pdf"
 
 
 def test_token_without_scope_or_revoked_is_refused(client, organizer, event):

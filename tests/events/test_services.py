@@ -179,7 +179,8 @@ def test_decide_application_records_who_when_why_and_emails(event, organizer):
         "Kênh uy tín",
     )
     assert participant.decided_at is not None
-    assert len(mail.outbox) == 1
+    # The status e-mail, then the badge that ticketing issues on approval (events.extensions.on_approved).
+    assert [len(message.attachments) for message in mail.outbox] == [0, 1]
     assert "Kênh uy tín" in mail.outbox[0].body
     assert "Đã duyệt" in mail.outbox[0].body
 

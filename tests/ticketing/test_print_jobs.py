@@ -1,0 +1,204 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from events.enums import Category, ParticipantStatus
+from events.models import Participant
+from tests.events.factories import make_participant
+from ticketing import services
+from ticketing.enums import BadgeLayout, PrintJobStatus
+from ticketing.models import Badge, PrintJob
+
+from .conftest import decoded_codes, pdf_page_count, pdf_pages
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def approved_people(event, count, **fields):
+    return [make_participant(event, status=ParticipantStatus.APPROVED, **fields) for _ in range(count)]
+
+
+def run_job(event, organizer, **filters):
+    job = services.create_print_job(event=event, by=organizer, **{"layout": BadgeLayout.SHEET, **filters})
+    return PrintJob.objects.get(pk=job.pk)
+
+
+def test_print_job_builds_one_pdf_issues_missing_badges_and_marks_them_printed(event, organizer, tmp_path):
+    people = approved_people(event, 5)
+    make_participant(event, status=ParticipantStatus.PENDING)
+
+    job = run_job(event, organizer, layout=BadgeLayout.SINGLE)
+
+    assert (job.status, job.total, job.done, job.progress_percent) == (PrintJobStatus.DONE, 5, 5, 100)
+    content = job.file.read()
+    assert pdf_page_count(content, tmp_path) == 5
+    assert Badge.objects.filter(participant__in=people, printed_at__isnull=False).count() == 5
+    assert list(tmp_path.glob("media/print-jobs/job-*/*.pdf")) == []  # chunk files cleaned up
+
+
+def test_print_job_in_chunks_keeps_the_order_and_every_code_decodes(event, organizer, tmp_path, monkeypatch):
+    monkeypatch.setattr(services, "PRINT_CHUNK_SIZE", 4)
+    approved_people(event, 9)
+
+    job = run_job(event, organizer)
+
+    assert (job.chunks_total, job.chunks_done) == (3, 3)
+    pages = pdf_pages(job.file.read(), tmp_path, dpi=100)
+    assert len(pages) == 3  # 9 badges, four per A4 sheet
+    decoded = [code for page in pages for code in decoded_codes(page)]
+    expected = Badge.objects.filter(participant_id__in=job.participant_ids).values_list("code", flat=True)
+    assert sorted(decoded) == sorted(expected)
+
+
+def test_print_job_filters_by_category_unprinted_and_registration_time(event, organizer):
+    kols = approved_people(event, 2, category=Category.KOL)
+    regulators = approved_people(event, 3, category=Category.REGULATOR)
+    Participant.objects.filter(pk=regulators[0].pk).update(created_at=timezone.now() - timedelta(days=10))
+    services.mark_printed([services.issue_badge(regulators[1])])
+
+    by_category = run_job(event, organizer, category=Category.KOL)
+    unprinted_regulators = run_job(event, organizer, category=Category.REGULATOR)
+    recent_all = run_job(
+        event,
+        organizer,
+        category=Category.REGULATOR,
+        only_unprinted=False,
+        registered_since=timezone.now() - timedelta(days=1),
+    )
+
+    assert sorted(by_category.participant_ids) == sorted(p.pk for p in kols)
+    assert sorted(unprinted_regulators.participant_ids) == sorted([regulators[0].pk, regulators[2].pk])
+    assert sorted(recent_all.participant_ids) == sorted([regulators[1].pk, regulators[2].pk])
+
+
+def test_print_job_with_nothing_to_print_finishes_empty(event, organizer, tmp_path):
+    job = run_job(event, organizer)
+
+    assert (job.status, job.total) == (PrintJobStatus.DONE, 0)
+
+
+def test_admin_creates_a_print_job_and_organizer_downloads_it(event, organizer_client, tmp_path):
+    approved_people(event, 2)
+
+    response = organizer_client.post(
+        reverse("admin:ticketing_printjob_add"),
+        {"event": event.pk, "category": "", "only_unprinted": "on", "layout": BadgeLayout.SHEET},
+    )
+    job = PrintJob.objects.get()
+    listing = organizer_client.get(reverse("admin:ticketing_printjob_changelist"))
+    download = organizer_client.get(reverse("ticketing:print_job_download", args=[job.pk]))
+
+    assert response.status_code == 302
+    assert (job.status, job.total) == (PrintJobStatus.DONE, 2)
+    assert '<progress max="100" value="100"></progress> 2 / 2' in listing.content.decode()
+    assert download.status_code == 200
+    assert pdf_page_count(b"".join(download.streaming_content), tmp_path) == 1
+
+
+def test_print_job_download_is_hidden_from_door_staff(event, organizer, door_staff, client):
+    approved_people(event, 1)
+    job = run_job(event, organizer)
+    client.force_login(door_staff)
+
+    assert client.get(reverse("ticketing:print_job_download", args=[job.pk])).status_code == 404
+
+
+def test_admin_reprint_action_returns_a_pdf_and_marks_printed(event, organizer_client, tmp_path):
+    badge = services.issue_badge(approved_people(event, 1)[0])
+
+    response = organizer_client.post(
+        reverse("admin:ticketing_badge_changelist"), {"action": "reprint_single", "_selected_action": [badge.pk]}
+    )
+
+    assert response["Content-Type"] == "application/pdf"
+    assert pdf_page_count(response.content, tmp_path) == 1
+    assert Badge.objects.get(pk=badge.pk).printed_at is not None
+
+
+def test_admin_reissue_action_bumps_the_version(event, organizer_client):
+    badge = services.issue_badge(approved_people(event, 1)[0])
+
+    organizer_client.post(
+        reverse("admin:ticketing_badge_changelist"), {"action": "reissue", "_selected_action": [badge.pk]}
+    )
+
+    assert Badge.objects.get(pk=badge.pk).version == 2
+
+
+def test_admin_key_page_never_shows_the_private_key(event, organizer_client, approved):
+    key = services.event_key(event)
+
+    page = organizer_client.get(reverse("admin:ticketing_eventkey_change", args=[key.pk])).content.decode()
+
+    assert bytes(key.public_key).hex() in page
+    assert key.private_key_encrypted not in page
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_badge_admin_list_query_count_does_not_grow_with_badges(
+    event, organizer_client, django_assert_max_num_queries, count
+):
+    for participant in approved_people(event, count):
+        services.issue_badge(participant)
+
+    with django_assert_max_num_queries(12):
+        response = organizer_client.get(reverse("admin:ticketing_badge_changelist"))
+
+    assert response.status_code == 200
+    assert response.content.decode().count('name="_selected_action"') == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_print_job_admin_list_query_count_does_not_grow_with_jobs(
+    event, organizer, organizer_client, django_assert_max_num_queries, count
+):
+    for _ in range(count):
+        run_job(event, organizer)
+
+    with django_assert_max_num_queries(12):
+        response = organizer_client.get(reverse("admin:ticketing_printjob_changelist"))
+
+    assert response.status_code == 200
+    assert response.content.decode().count('name="_selected_action"') == count
+
+
+def test_print_job_that_cannot_write_its_file_is_marked_failed(event, organizer, settings, tmp_path):
+    services.issue_badge(approved_people(event, 1)[0])
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    settings.MEDIA_ROOT = blocker  # the parts cannot be written under a file
+
+    # Jobs run inline in tests, so the task's error reaches the caller; in production django-q2 records it.
+    with pytest.raises(NotADirectoryError):
+        services.create_print_job(event=event, layout=BadgeLayout.SHEET, by=organizer)
+
+    job = PrintJob.objects.get()
+    assert job.status == PrintJobStatus.FAILED
+    assert job.error.startswith("NotADirectoryError: [Errno 20] Not a directory")
+    assert job.finished_at is not None
+
+
+def test_print_job_admin_page_shows_progress_and_download(event, organizer, organizer_client):
+    approved_people(event, 2)
+    job = run_job(event, organizer)
+
+    page = organizer_client.get(reverse("admin:ticketing_printjob_change", args=[job.pk])).content.decode()
+
+    assert '<progress max="100" value="100"></progress> 2 / 2' in page
+    assert reverse("ticketing:print_job_download", args=[job.pk]) in page
+
+
+def test_participant_admin_action_issues_badges_to_valid_ticket_holders_only(event, organizer_client):
+    approved = approved_people(event, 2)
+    pending = make_participant(event, status=ParticipantStatus.PENDING)
+
+    response = organizer_client.post(
+        reverse("admin:events_participant_changelist"),
+        {"action": "issue_badges", "_selected_action": [p.pk for p in [*approved, pending]]},
+        follow=True,
+    )
+
+    assert sorted(Badge.objects.values_list("participant_id", flat=True)) == sorted(p.pk for p in approved)
+    assert "Đã cấp và gửi e-mail 2 thẻ." in response.content.decode()

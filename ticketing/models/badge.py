@@ -1,0 +1,95 @@
+"""Badges: the per-event signing key, each participant's badge, and bulk print jobs."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event, Participant
+
+from ..enums import BadgeLayout, PrintJobStatus
+
+
+class EventKey(models.Model):
+    """The Ed25519 key pair an event signs its badge codes with (see ticketing.codes).
+
+    The private key is stored encrypted with a key derived from SECRET_KEY and
+    is never shown: not in the admin, the API, a template or a log.
+    """
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="badge_key", verbose_name=_("event"))
+    key_id = models.CharField(_("key id"), max_length=16, unique=True)
+    public_key = models.BinaryField(_("public key"), max_length=32)
+    private_key_encrypted = models.TextField(editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("badge signing key")
+        verbose_name_plural = _("badge signing keys")
+
+    def __str__(self):
+        return f"{self.event} ({self.key_id})"
+
+    def __repr__(self):
+        # Never let the encrypted private key into a log or traceback.
+        return f"<EventKey {self.key_id} event={self.event_id}>"
+
+
+class Badge(models.Model):
+    """A participant's badge. Its version is the revocation list: codes with an older version are void."""
+
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="badge", verbose_name=_("participant")
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    code = models.CharField(_("badge code"), max_length=200, editable=False)
+    # The code's QR image, drawn once when signed (the mask search is the slow part of printing).
+    qr_png = models.BinaryField(editable=False, default=b"")
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    reissued_at = models.DateTimeField(_("reissued at"), null=True, blank=True)
+    printed_at = models.DateTimeField(_("printed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("badge")
+        verbose_name_plural = _("badges")
+        ordering = ["participant__full_name"]
+
+    def __str__(self):
+        return f"{self.participant} v{self.version}"
+
+
+class PrintJob(models.Model):
+    """A bulk print of badges for a filter, built in the background into one PDF file."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="print_jobs", verbose_name=_("event"))
+    category = models.CharField(_("category"), max_length=16, blank=True, help_text=_("Empty: all categories."))
+    only_unprinted = models.BooleanField(_("only badges not yet printed"), default=True)
+    registered_since = models.DateTimeField(_("registered since"), null=True, blank=True)
+    layout = models.CharField(_("layout"), max_length=8, choices=BadgeLayout.choices, default=BadgeLayout.SHEET)
+    status = models.CharField(
+        _("status"), max_length=8, choices=PrintJobStatus.choices, default=PrintJobStatus.QUEUED, editable=False
+    )
+    # Fixed when the job starts, so the chunks rendered in parallel agree on the order.
+    participant_ids = models.JSONField(default=list, editable=False)
+    total = models.PositiveIntegerField(_("badges"), default=0, editable=False)
+    done = models.PositiveIntegerField(_("rendered"), default=0, editable=False)
+    chunks_total = models.PositiveIntegerField(default=0, editable=False)
+    chunks_done = models.PositiveIntegerField(default=0, editable=False)
+    file = models.FileField(_("PDF file"), upload_to="print-jobs/", blank=True, editable=False)
+    error = models.TextField(_("error"), blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("badge print job")
+        verbose_name_plural = _("badge print jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.event} #{self.pk}"
+
+    @property
+    def progress_percent(self):
+        return 100 if self.status == PrintJobStatus.DONE else (self.done * 100 // self.total if self.total else 0)

@@ -1,0 +1,276 @@
+"""Badges: issuing, reissuing, checking codes, the cached PDF and bulk print jobs."""
+
+import os
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from events.models import Event
+from events.tasks import enqueue
+
+from . import codes, pdf, selectors
+from .enums import PrintJobStatus
+from .errors import BadgeCodeInvalid, NoValidTicket
+from .models import Badge, EventKey, PrintJob
+
+# Badges per PDF chunk of a print job: big enough that WeasyPrint's per-document
+# cost is spread thin, small enough to keep a worker's memory low (README "Benchmark").
+PRINT_CHUNK_SIZE = 125
+
+
+def event_key(event):
+    """The event's signing key, created on first use.
+
+    Two first uses racing meet the one-key-per-event constraint; the loser
+    reads the winner's key, so no badge is ever signed with a discarded key.
+    """
+    key = EventKey.objects.filter(event=event).first()
+    if key is not None:
+        return key
+    encrypted, public = codes.new_key_pair()
+    try:
+        with transaction.atomic():
+            return EventKey.objects.create(
+                event=event, key_id=codes.key_id(public), public_key=public, private_key_encrypted=encrypted
+            )
+    except IntegrityError:
+        return EventKey.objects.get(event=event)
+
+
+def _signed(participant, version):
+    """The badge fields for a signed code of this version: code and its QR image."""
+    key = event_key(participant.event)
+    code = codes.sign_code(
+        key.private_key_encrypted, event_id=participant.event_id, participant_id=participant.pk, version=version
+    )
+    return {"code": code, "qr_png": pdf.qr_png(code)}
+
+
+def issue_badge(participant):
+    """The participant's badge, issued (signed and e-mailed) if they have none yet.
+
+    Idempotent: calling it again returns the existing badge. Raises
+    NoValidTicket unless the participant holds a valid ticket. Concurrent
+    first calls meet the one-badge-per-participant constraint, so exactly one
+    badge is signed and one e-mail is sent (after the commit).
+    """
+    if not selectors.holds_valid_ticket(participant):
+        raise NoValidTicket()
+    badge = Badge.objects.filter(participant=participant).first()
+    if badge is not None:
+        return badge
+    try:
+        with transaction.atomic():
+            badge = Badge.objects.create(participant=participant, version=1, **_signed(participant, 1))
+            enqueue("ticketing.tasks.send_badge_email", badge.pk)
+    except IntegrityError:
+        return Badge.objects.get(participant=participant)
+    return badge
+
+
+def issue_badges(participants):
+    """Issue badges for those of these participants who hold a valid ticket and have none; returns how many."""
+    issued = 0
+    for participant in selectors.with_valid_ticket(participants).filter(badge__isnull=True).select_related("event"):
+        issue_badge(participant)
+        issued += 1
+    return issued
+
+
+def reissue_badge(badge):
+    """Replace a badge (lost, or a name fixed): bump its version, which revokes every older code.
+
+    The bump is conditional on the version read, so two reissues at once
+    cannot both sign the same new version. The new badge is e-mailed.
+    """
+    participant = badge.participant
+    if not selectors.holds_valid_ticket(participant):
+        raise NoValidTicket()
+    new_version = badge.version + 1
+    with transaction.atomic():
+        changed = Badge.objects.filter(pk=badge.pk, version=badge.version).update(
+            version=new_version, reissued_at=timezone.now(), printed_at=None, **_signed(participant, new_version)
+        )
+        if changed:
+            enqueue("ticketing.tasks.send_badge_email", badge.pk)
+    badge.refresh_from_db()
+    return badge
+
+
+def check_badge_code(code):
+    """The current badge a scanned code stands for, or BadgeCodeInvalid saying why not.
+
+    In order: the format, the event's key, the signature, the badge, its
+    version (older versions are revoked), and the holder's ticket.
+    """
+    try:
+        claim = codes.read_claim(code)
+    except codes.CodeError as error:
+        raise BadgeCodeInvalid(error.reason)
+    key = EventKey.objects.filter(event_id=claim.event_id).first()
+    if key is None:
+        raise BadgeCodeInvalid("unknown_event")
+    try:
+        codes.verify_code(bytes(key.public_key), code)
+    except codes.CodeError as error:
+        raise BadgeCodeInvalid(error.reason)
+    badge = (
+        Badge.objects.select_related("participant__event")
+        .filter(participant_id=claim.participant_id, participant__event_id=claim.event_id)
+        .first()
+    )
+    if badge is None:
+        raise BadgeCodeInvalid("unknown_badge")
+    if claim.version != badge.version:
+        raise BadgeCodeInvalid("revoked")
+    if not selectors.holds_valid_ticket(badge.participant):
+        raise BadgeCodeInvalid("no_valid_ticket")
+    return badge
+
+
+# --- The single badge PDF, cached on disk -------------------------------------
+
+
+def _cache_dir(badge):
+    return Path(settings.MEDIA_ROOT) / "badges" / str(badge.participant.event_id)
+
+
+def badge_pdf_path(badge):
+    """The path of this badge's PDF, rendered on first use and whenever anything printed changes.
+
+    The file name carries the participant, the badge version and a fingerprint
+    of every printed field, so a reissue or a name fix renders a new file; the
+    old ones are removed. Written to a temporary name and renamed, so a reader
+    never sees half a file.
+    """
+    printed = selectors.badge_print(badge)
+    folder = _cache_dir(badge)
+    prefix = f"{badge.participant_id}-"
+    path = folder / f"{prefix}v{badge.version}-{printed.fingerprint()}.pdf"
+    if path.exists():
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    # A name of its own per writer: two requests rendering the same badge at once must not share one
+    # (tests/concurrency/test_badges.py fails with a per-process name).
+    temporary = path.with_suffix(f".{secrets.token_hex(8)}.tmp")
+    temporary.write_bytes(pdf.render_badges([printed]))
+    os.replace(temporary, path)
+    for old in folder.glob(f"{prefix}v*.pdf"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return path
+
+
+def badges_pdf(badges, *, layout):
+    """One PDF of these badges (for a reprint), marking them printed."""
+    content = pdf.render_badges([selectors.badge_print(badge) for badge in badges], layout=layout)
+    mark_printed(badges)
+    return content
+
+
+def mark_printed(badges, *, printed=True):
+    """Record that these badges were printed (or clear it, to print them again with the next job)."""
+    return Badge.objects.filter(pk__in=[badge.pk for badge in badges]).update(
+        printed_at=timezone.now() if printed else None
+    )
+
+
+# --- Bulk print jobs -----------------------------------------------------------
+
+
+def create_print_job(*, event, category="", only_unprinted=True, registered_since=None, layout, by):
+    """Queue a bulk print of the badges matching a filter; the PDF is built in the background."""
+    job = PrintJob.objects.create(
+        event=event,
+        category=category,
+        only_unprinted=only_unprinted,
+        registered_since=registered_since,
+        layout=layout,
+        created_by=by,
+    )
+    enqueue("ticketing.tasks.start_print_job", job.pk)
+    return job
+
+
+def start_print_job(job):
+    """Fix the job's list of participants, issue missing badges, and fan the rendering out in chunks.
+
+    Each chunk is its own background job, so the job workers (one per CPU core)
+    render chunks in parallel; the last chunk to finish merges the file.
+    """
+    participants = selectors.participants_to_print(
+        event=job.event,
+        category=job.category,
+        only_unprinted=job.only_unprinted,
+        registered_since=job.registered_since,
+    )
+    issue_badges(participants)
+    ids = list(participants.values_list("pk", flat=True))
+    chunks = max(1, -(-len(ids) // PRINT_CHUNK_SIZE))
+    with transaction.atomic():
+        PrintJob.objects.filter(pk=job.pk).update(
+            status=PrintJobStatus.RUNNING, participant_ids=ids, total=len(ids), chunks_total=chunks
+        )
+        for index in range(chunks):
+            enqueue("ticketing.tasks.render_print_chunk", job.pk, index)
+
+
+def _chunk_path(job, index):
+    return Path(settings.MEDIA_ROOT) / "print-jobs" / f"job-{job.pk}" / f"part-{index:04d}.pdf"
+
+
+def render_print_chunk(job, index):
+    """Render one chunk of a print job to its part file and count it; the last chunk merges the job."""
+    ids = job.participant_ids[index * PRINT_CHUNK_SIZE : (index + 1) * PRINT_CHUNK_SIZE]
+    badges = selectors.badges_in_order(ids)
+    path = _chunk_path(job, index)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pdf.render_badges([selectors.badge_print(badge) for badge in badges], layout=job.layout))
+    with transaction.atomic():
+        # The row lock makes exactly one chunk see itself as the last one.
+        locked = PrintJob.objects.select_for_update().get(pk=job.pk)
+        locked.done = F("done") + len(badges)
+        locked.chunks_done = F("chunks_done") + 1
+        locked.save(update_fields=["done", "chunks_done"])
+        locked.refresh_from_db(fields=["done", "chunks_done"])
+        last = locked.chunks_done == locked.chunks_total
+    if last:
+        finish_print_job(locked)
+
+
+def finish_print_job(job):
+    """Merge the chunk files into the job's PDF, mark its badges printed, and tidy up."""
+    folder = Path(settings.MEDIA_ROOT) / "print-jobs" / f"job-{job.pk}"
+    parts = [_chunk_path(job, index) for index in range(job.chunks_total)]
+    merged = folder / "merged.pdf"
+    pdf.merge_pdfs(parts, merged)
+    with open(merged, "rb") as content:
+        job.file.save(f"badges-{job.event.slug}-{job.pk}.pdf", File(content), save=False)
+    for path in [*parts, merged]:
+        path.unlink(missing_ok=True)
+    folder.rmdir()
+    with transaction.atomic():
+        Badge.objects.filter(participant_id__in=job.participant_ids).update(printed_at=timezone.now())
+        PrintJob.objects.filter(pk=job.pk).update(
+            status=PrintJobStatus.DONE, file=job.file.name, finished_at=timezone.now()
+        )
+
+
+def fail_print_job(job, message):
+    PrintJob.objects.filter(pk=job.pk).update(status=PrintJobStatus.FAILED, error=message, finished_at=timezone.now())
+
+
+def public_keys(event: Event):
+    """The event's badge public keys, for scanners (created on first use)."""
+    return [event_key(event)]
+
+
+def issue_badge_if_valid(participant):
+    """The approval hook: issue the badge unless the participant no longer holds a valid ticket."""
+    if selectors.holds_valid_ticket(participant):
+        issue_badge(participant)
