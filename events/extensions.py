@@ -10,10 +10,18 @@ they register here, from their AppConfig.ready():
     @demo_seeder(order=20)
     def seed_tickets(event):                  # called by `manage.py seed_demo` for the demo conference
         ...
+
+    @on_participant_approved
+    def issue_free_pass(participant):        # called by events.services after an approval commits
+        ...
+
+Listeners are plain function calls made explicitly by events.services (not
+Django signals), in registration order, after the approval's transaction.
 """
 
 _panels = []
 _seeders = []
+_approval_listeners = []
 
 
 def personal_panel(order=50):
@@ -45,3 +53,16 @@ def run_demo_seeders(event, stdout=None):
         func(event)
         if stdout is not None:
             stdout.write(f"  seeded {func.__module__}.{func.__name__}")
+
+
+def on_participant_approved(func):
+    """Register func(participant), called once a participant's approval has committed."""
+    if func not in _approval_listeners:
+        _approval_listeners.append(func)
+    return func
+
+
+def participant_approved(participant):
+    """Tell every registered listener that this participant is now approved (after the commit)."""
+    for func in _approval_listeners:
+        func(participant)

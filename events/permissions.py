@@ -43,3 +43,8 @@ def can_decide_applications(user):
 
 def can_read_participants(user):
     return is_organizer(user)
+
+
+def can_manage_payments(user):
+    """Mark transfers received, import bank statements, refund, cancel orders."""
+    return is_organizer(user)

@@ -1,7 +1,32 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class TicketingConfig(AppConfig):
     name = "ticketing"
     verbose_name = _("Tickets and check-in")
+
+    def ready(self):
+        from events import extensions
+
+        from . import demo, panels
+        from .services.issuing import issue_free_pass
+
+        extensions.on_participant_approved(issue_free_pass)
+        extensions.personal_panel(order=20)(panels.orders_panel)
+        extensions.demo_seeder(order=20)(demo.seed_tickets)
+        post_migrate.connect(schedule_order_expiry, sender=self)
+
+
+EXPIRY_SCHEDULE = "ticketing: expire unpaid orders"
+
+
+def schedule_order_expiry(sender, using="default", **kwargs):
+    """Keep one django-q2 schedule that sweeps expired orders every 5 minutes (created after migrate)."""
+    from django_q.models import Schedule
+
+    Schedule.objects.using(using).update_or_create(
+        name=EXPIRY_SCHEDULE,
+        defaults={"func": "ticketing.tasks.expire_orders", "schedule_type": Schedule.MINUTES, "minutes": 5},
+    )

@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401 - pages are added here
+from django.urls import path
+
+from . import views
 
 app_name = "ticketing"
 
-urlpatterns = []
+urlpatterns = [
+    path("e/<slug:slug>/tickets/", views.buy, name="buy"),
+    path("orders/<str:token>/", views.order_page, name="order"),
+    path("orders/<str:token>/pay/card/", views.pay_by_card, name="pay_by_card"),
+    path("orders/<str:token>/cancel/", views.cancel, name="cancel"),
+    path("orders/<str:token>/receipt.pdf", views.receipt, name="receipt"),
+    path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
+]

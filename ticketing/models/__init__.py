@@ -1,1 +1,19 @@
-"""Models of the ticketing app, one module per concept (tickets and orders, badges, check-in)."""
+"""Models of the ticketing app, one module per concept (tickets and orders, payments, badges, check-in)."""
+
+from .order import Order, OrderNote, OrderPosition, Voucher, new_order_code, new_order_token
+from .payment import Payment, Refund, StripeEvent
+from .ticket_type import Quota, TicketType
+
+__all__ = [
+    "Order",
+    "OrderNote",
+    "OrderPosition",
+    "Payment",
+    "Quota",
+    "Refund",
+    "StripeEvent",
+    "TicketType",
+    "Voucher",
+    "new_order_code",
+    "new_order_token",
+]

@@ -1,0 +1,78 @@
+"""Reads shared by pages, the admin and the API."""
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
+
+from .enums import HOLDING_SEATS, OrderStatus
+from .models import Order, Quota, TicketType
+
+
+def ticket_types_with_availability(event):
+    """Active ticket types of an event, each with `.available`: the fewest seats left in any of its quotas."""
+    ticket_types = list(TicketType.objects.filter(event=event, active=True).prefetch_related("quotas"))
+    event_wide = list(Quota.objects.filter(event=event, whole_event=True))
+    for ticket_type in ticket_types:
+        limits = [quota.available for quota in [*ticket_type.quotas.all(), *event_wide]]
+        ticket_type.available = min(limits) if limits else None
+    return ticket_types
+
+
+def order_by_token(token):
+    return (
+        Order.objects.select_related("event", "voucher")
+        .prefetch_related("positions__ticket_type", "payments")
+        .filter(token=token)
+        .first()
+    )
+
+
+def orders_of(participant):
+    """Orders this participant bought (linked or by the same e-mail) in their event, newest first."""
+    return (
+        Order.objects.filter(event_id=participant.event_id)
+        .filter(Q(buyer=participant) | Q(buyer_email=participant.email))
+        .prefetch_related("positions__ticket_type")
+        .order_by("-created_at")
+    )
+
+
+def sales_by_category_and_day(event):
+    """Paid passes and revenue per day of payment and ticket-type, for the organizers' report."""
+    rows = (
+        Order.objects.filter(event=event, status=OrderStatus.PAID)
+        .annotate(day=TruncDate("paid_at"))
+        .values("day", "positions__ticket_type__name_vi")
+        .annotate(passes=Count("positions"), revenue=Sum("positions__price"))
+        .order_by("day", "positions__ticket_type__name_vi")
+    )
+    return list(rows)
+
+
+def sales_by_category(event):
+    """Valid passes per participant category (of the pass holder) with revenue."""
+    totals = defaultdict(lambda: {"passes": 0, "revenue": 0})
+    positions = (
+        Order.objects.filter(event=event, status__in=[OrderStatus.PAID])
+        .values("positions__participant__category")
+        .annotate(passes=Count("positions"), revenue=Sum("positions__price"))
+    )
+    for row in positions:
+        key = row["positions__participant__category"] or "—"
+        totals[key]["passes"] += row["passes"]
+        totals[key]["revenue"] += row["revenue"] or 0
+    return dict(totals)
+
+
+def holding_counts(event):
+    return Order.objects.filter(event=event, status__in=HOLDING_SEATS).aggregate(
+        pending=Count("pk", filter=Q(status=OrderStatus.PENDING)), paid=Count("pk", filter=Q(status=OrderStatus.PAID))
+    )
+
+
+def bank_account():
+    """The organizers' account for VietQR transfers (settings.VIETQR_BANK), or None when not configured."""
+    bank = getattr(settings, "VIETQR_BANK", None) or {}
+    return bank if bank.get("bin") and bank.get("account") else None
