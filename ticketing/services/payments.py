@@ -190,6 +190,7 @@ def refund_payment(*, payment, by):
 
 def refund_order(*, order, by):
     """Refund every confirmed payment of a paid order."""
+    order = Order.objects.get(pk=order.pk)
     if order.status != OrderStatus.PAID:
         raise Conflict("not_paid", _("Only a paid order can be refunded."))
     payments = list(order.payments.filter(state=PaymentState.CONFIRMED).exclude(provider=PaymentProvider.FREE))
