@@ -5,7 +5,7 @@ accepted by the schema only to be ignored.
 """
 
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.security import APIKeyHeader
 
 from events import selectors as event_selectors
@@ -89,7 +89,7 @@ def create_order(request, slug: str, payload: OrderIn):
         voucher_code=payload.voucher,
         buyer_participant=request.auth if request.auth != "anonymous" else None,
     )
-    return 201, _order_out(selectors.order_by_token(order.token))
+    return Status(201, _order_out(selectors.order_by_token(order.token)))
 
 
 @router.get(
