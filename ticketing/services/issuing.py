@@ -10,7 +10,7 @@ from events import services as event_services
 from events.enums import Category, ConsentPurpose
 
 from ..enums import HOLDING_SEATS, OrderSource, OrderStatus, PaymentProvider
-from ..errors import SoldOut
+from ..errors import Busy, SoldOut
 from ..models import Order, OrderNote, OrderPosition, Payment, TicketType
 from . import quotas
 
@@ -66,8 +66,10 @@ def issue_free_pass(participant):
         return None
     try:
         return _issue(participant, ticket_type)
-    except SoldOut:
-        logger.warning("No seat left for %s (%s): approved without a pass", participant.pk, ticket_type.name_vi)
+    except (SoldOut, Busy) as error:
+        logger.warning(
+            "No pass for %s (%s): approved without one (%s)", participant.pk, ticket_type.name_vi, error.code
+        )
         return None
 
 
