@@ -174,3 +174,38 @@ def test_admin_mark_transfer_action_pays_the_order(organizer_client, event, busi
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_admin_order_list_query_count_does_not_grow(organizer_client, event, django_assert_max_num_queries, count):
+    from .factories import BUYER, passes
+
+    ticket_type = make_business_type(event, seats=10)
+    for index in range(count):
+        create_order_for = passes(ticket_type, 1, offset=index)
+        from ticketing.services.orders import create_order
+
+        create_order(event=event, buyer=dict(BUYER), passes=create_order_for)
+    with django_assert_max_num_queries(14):  # session, user, groups, counts, facets: the same for 1 or 3
+        response = organizer_client.get(reverse("admin:ticketing_order_changelist"))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="field-code"') == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_personal_page_panel_query_count_does_not_grow(client, event, django_assert_max_num_queries, count):
+    from .factories import BUYER, passes
+
+    buyer = make_participant(event, category="business", email=BUYER["email"])
+    ticket_type = make_business_type(event, seats=10)
+    from ticketing.services.orders import create_order
+
+    for index in range(count):
+        create_order(event=event, buyer=dict(BUYER), passes=passes(ticket_type, 1, offset=index))
+    session = client.session
+    remember_participant(type("R", (), {"session": session})(), buyer)
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    with django_assert_max_num_queries(12):
+        html = client.get(reverse("events:personal_page", args=[event.slug])).content.decode()
+    assert html.count("data-order=") == count

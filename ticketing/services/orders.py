@@ -191,9 +191,11 @@ def _give_back(order, *, to_status, action, by=None, stamp=None):
         )
         if not changed:
             return False
-        quotas.release_seats(order_seats(order))
+        # Lock order everywhere: order row, voucher, quotas (ascending) — never the reverse, so
+        # PostgreSQL never deadlocks an expiry against a purchase using the same voucher.
         if order.voucher_id:
             Voucher.objects.filter(pk=order.voucher_id, times_used__gt=0).update(times_used=F("times_used") - 1)
+        quotas.release_seats(order_seats(order))
         OrderNote.objects.create(order=order, action=action, by=by)
     return True
 
@@ -223,11 +225,11 @@ def cancel_order(*, order, by=None):
 
 
 def retake_seats(order):
-    """Take an expired or cancelled order's seats and voucher use again (late payment); inside atomic()."""
-    quotas.take_seats(order_seats(order))
+    """Take an expired or cancelled order's voucher use and seats again (late payment); inside atomic()."""
     if order.voucher_id:
         used = Voucher.objects.filter(pk=order.voucher_id, times_used__lt=F("max_usages")).update(
             times_used=F("times_used") + 1
         )
         if not used:
             raise Conflict("voucher_used_up", _("This voucher code has been used up."))
+    quotas.take_seats(order_seats(order))

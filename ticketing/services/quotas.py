@@ -1,7 +1,8 @@
 """Seats: taken and given back only through conditional UPDATEs, never read-modify-write.
 
 Rule: every caller runs inside transaction.atomic(); quotas are updated in
-ascending id order so two orders needing the same quotas never deadlock on
+ascending id order, after the order row and the voucher (the one lock order of
+the app), so two transactions needing the same rows never deadlock on
 PostgreSQL; a quota that lacks room raises SoldOut and the whole transaction
 (voucher use, order, other quotas) rolls back.
 """
