@@ -215,3 +215,23 @@ def test_cancel_order_gives_back_seats_once(event, business_type):
         cancel_order(order=order)
     assert error.value.code == "not_pending"
     assert Quota.objects.get().taken == 0
+
+
+def test_create_order_emails_the_buyer_the_order_page(
+    event, business_type, bank_settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place_order(event, business_type, 2)
+    [message] = mailoutbox
+    assert message.to == ["tuan.pham@saoviet.vn"]
+    assert order.code in message.subject
+    assert f"/orders/{order.token}/" in message.body
+    assert "3.000.000 ₫" in message.body
+    assert "0011004239876" in message.body
+
+
+def test_create_order_for_a_type_not_sold_to_businesses_is_refused(event):
+    kol_workshop = make_business_type(event, categories=["kol"])
+    with pytest.raises(DomainError) as error:
+        place_order(event, kol_workshop)
+    assert error.value.code == "unknown_ticket_type"

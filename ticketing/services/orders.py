@@ -10,8 +10,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events.enums import Category
 from events.errors import Conflict, DomainError
 from events.models import normalize_text
+from events.tasks import enqueue
 
 from ..enums import HOLDING_SEATS, OrderStatus, PaymentProvider
 from ..models import Order, OrderNote, OrderPosition, TicketType, Voucher
@@ -60,7 +62,9 @@ def create_order(*, event, buyer, passes, voucher_code="", buyer_participant=Non
         bought = [ticket_types[item.ticket_type_id] for item in passes]
         quotas.take_seats(quotas.seats_needed(bought), sold_out_name=_sold_out_name(bought))
         OrderNote.objects.create(order=order, action="ticketing.order.created")
-        if order.total == 0:
+        if order.total:
+            enqueue("ticketing.tasks.send_order_created", order.pk)
+        else:
             from .payments import confirm_payment
 
             confirm_payment(order=order, provider=PaymentProvider.FREE, amount=0)
@@ -82,8 +86,8 @@ def _ticket_types_for(event, passes, now):
     }
     for ticket_type_id in wanted:
         ticket_type = found.get(ticket_type_id)
-        if ticket_type is None or ticket_type.is_free:
-            # Free passes are issued on approval, never bought.
+        if ticket_type is None or ticket_type.is_free or Category.BUSINESS not in ticket_type.categories:
+            # Free passes are issued on approval, never bought; bought passes make business participants.
             raise DomainError("unknown_ticket_type", _("This ticket type cannot be bought."), field="passes")
         if not ticket_type.on_sale(now):
             raise DomainError(
