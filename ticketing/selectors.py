@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 
+from events.enums import Category
+
 from .enums import HOLDING_SEATS, OrderStatus
 from .models import Order, Quota, TicketType
 
@@ -40,30 +42,36 @@ def orders_of(participant):
 
 
 def sales_by_category_and_day(event):
-    """Paid passes and revenue per day of payment and ticket-type, for the organizers' report."""
+    """Valid (paid) passes and revenue per day of payment and holder category, for the organizers' report."""
     rows = (
         Order.objects.filter(event=event, status=OrderStatus.PAID)
         .annotate(day=TruncDate("paid_at"))
-        .values("day", "positions__ticket_type__name_vi")
+        .values("day", "positions__participant__category")
         .annotate(passes=Count("positions"), revenue=Sum("positions__price"))
-        .order_by("day", "positions__ticket_type__name_vi")
+        .order_by("day", "positions__participant__category")
     )
-    return list(rows)
+    return [
+        {
+            "day": row["day"],
+            "category": _category_label(row["positions__participant__category"]),
+            "passes": row["passes"],
+            "revenue": row["revenue"] or 0,
+        }
+        for row in rows
+    ]
 
 
 def sales_by_category(event):
-    """Valid passes per participant category (of the pass holder) with revenue."""
+    """Valid (paid) passes and revenue per holder category."""
     totals = defaultdict(lambda: {"passes": 0, "revenue": 0})
-    positions = (
-        Order.objects.filter(event=event, status__in=[OrderStatus.PAID])
-        .values("positions__participant__category")
-        .annotate(passes=Count("positions"), revenue=Sum("positions__price"))
-    )
-    for row in positions:
-        key = row["positions__participant__category"] or "—"
-        totals[key]["passes"] += row["passes"]
-        totals[key]["revenue"] += row["revenue"] or 0
+    for row in sales_by_category_and_day(event):
+        totals[row["category"]]["passes"] += row["passes"]
+        totals[row["category"]]["revenue"] += row["revenue"]
     return dict(totals)
+
+
+def _category_label(value):
+    return str(Category(value).label) if value in Category.values else "—"
 
 
 def holding_counts(event):

@@ -209,3 +209,22 @@ def test_personal_page_panel_query_count_does_not_grow(client, event, django_ass
     with django_assert_max_num_queries(12):
         html = client.get(reverse("events:personal_page", args=[event.slug])).content.decode()
     assert html.count("data-order=") == count
+
+
+def test_admin_sales_page_sums_paid_passes_by_category_and_day(organizer_client, event, business_type, organizer):
+    from django.utils import timezone
+
+    paid = place_order(event, business_type, 2)
+    mark_transfer_received(order=paid, by=organizer)
+    from ticketing.services.orders import create_order
+
+    from .factories import BUYER, passes
+
+    create_order(event=event, buyer=dict(BUYER), passes=passes(business_type, 1, offset=2))  # pending: not sold
+    html = organizer_client.get(reverse("admin:ticketing_sales") + f"?event={event.pk}").content.decode()
+    today = timezone.localdate()
+    expected = (
+        f'<tr data-day="{today:%Y-%m-%d}"><td>{today:%d/%m/%Y}</td><td>Doanh nghiệp</td>'
+        "<td>2</td><td>3.000.000 ₫</td></tr>"
+    )
+    assert expected in html
