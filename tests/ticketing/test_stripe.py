@@ -188,3 +188,41 @@ def test_without_stripe_keys_card_payment_is_unavailable(event, business_type, s
     with pytest.raises(PaymentError) as error:
         start_card_payment(order=order, success_url="http://x/ok", cancel_url="http://x/back")
     assert error.value.code == "card_payment_unavailable"
+
+
+def test_webhook_for_an_unpaid_checkout_records_nothing(client, event, business_type, fake_stripe):
+    order = place_order(event, business_type)
+    event_body = completed(order)
+    event_body["data"]["object"]["payment_status"] = "unpaid"
+    assert signed(client, event_body).content == b"awaiting_payment"
+    assert Payment.objects.count() == 0
+
+
+def test_webhook_without_a_signature_header_is_400(client, fake_stripe):
+    response = client.post(WEBHOOK, data='{"id": "evt_1"}', content_type="application/json")
+    assert response.status_code == 400
+    assert StripeEvent.objects.count() == 0
+
+
+def test_webhook_signed_but_not_an_event_is_400(client, fake_stripe):
+    payload = '{"id": "evt_1", "type": "checkout.session.completed", "data": []}'
+    header = stripe.WebhookSignature.generate_signature_header(payload, WEBHOOK_SECRET, int(time.time()))
+    response = client.post(WEBHOOK, data=payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=header)
+    assert response.status_code == 400
+
+
+def test_late_card_payment_revives_the_order_with_its_voucher_use(client, event, business_type, fake_stripe):
+    from ticketing.models import Voucher
+    from ticketing.services.orders import expire_orders
+
+    from .factories import make_voucher
+
+    make_voucher(event, max_usages=1)
+    order = place_order(event, business_type, voucher_code="HIEPHOI20")
+    expire_orders(now=order.expires_at)
+    assert Voucher.objects.get().times_used == 0
+    assert signed(client, completed(order)).content == b"paid"
+    order.refresh_from_db()
+    assert (order.status, order.total) == (OrderStatus.PAID, 1_200_000)
+    assert Voucher.objects.get().times_used == 1
+    assert Quota.objects.get().taken == 1
