@@ -6,7 +6,9 @@ from . import selectors
 
 
 def orders_panel(request, participant):
-    orders = list(selectors.orders_of(participant))
-    if not orders:
+    orders = [order for order in selectors.orders_of(participant) if order.source == "purchase"]
+    passes = list(selectors.passes_of(participant))
+    if not orders and not passes:
         return None
-    return render_to_string("ticketing/_orders_panel.html", {"orders": orders, "event": participant.event}, request)
+    context = {"orders": orders, "passes": passes, "event": participant.event}
+    return render_to_string("ticketing/_orders_panel.html", context, request)

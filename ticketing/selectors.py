@@ -9,7 +9,7 @@ from django.db.models.functions import TruncDate
 from events.enums import Category
 
 from .enums import HOLDING_SEATS, OrderStatus
-from .models import Order, Quota, TicketType
+from .models import Order, OrderPosition, Quota, TicketType
 
 
 def ticket_types_with_availability(event):
@@ -38,6 +38,13 @@ def orders_of(participant):
         .filter(Q(buyer=participant) | Q(buyer_email=participant.email))
         .prefetch_related("positions__ticket_type")
         .order_by("-created_at")
+    )
+
+
+def passes_of(participant):
+    """The valid passes this participant holds (issued on approval or from a paid order)."""
+    return OrderPosition.objects.filter(participant=participant, order__status=OrderStatus.PAID).select_related(
+        "ticket_type", "order"
     )
 
 

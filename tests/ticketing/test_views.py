@@ -228,3 +228,18 @@ def test_admin_sales_page_sums_paid_passes_by_category_and_day(organizer_client,
         "<td>2</td><td>3.000.000 ₫</td></tr>"
     )
     assert expected in html
+
+
+def test_personal_page_of_an_attendee_shows_their_pass_but_not_the_buyers_order(
+    client, event, business_type, organizer
+):
+    order = place_order(event, business_type)
+    mark_transfer_received(order=order, by=organizer)
+    attendee = order.positions.get().participant
+    session = client.session
+    remember_participant(type("R", (), {"session": session})(), attendee)
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    html = client.get(reverse("events:personal_page", args=[event.slug])).content.decode()
+    assert "Thẻ của bạn: Thẻ doanh nghiệp" in html
+    assert order.token not in html
