@@ -62,7 +62,14 @@ def ticket_types(request, slug: str):
 
 @router.post(
     "/events/{slug}/orders",
-    response={201: OrderCreatedOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut},
+    response={
+        201: OrderCreatedOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ValidationErrorOut,
+    },
     auth=OptionalRegistrationToken(),
     summary="Place an order (sold out answers 409 with code sold_out)",
 )

@@ -137,3 +137,18 @@ def test_read_order_without_credentials_is_401(client, event, business_type):
     order = place_order(event, business_type)
     assert client.get(f"/api/v1/orders/{order.code}").status_code == 401
     assert Quota.objects.get().taken == 1
+
+
+def test_openapi_documents_the_ticketing_operations(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert {"/api/v1/events/{slug}/ticket-types", "/api/v1/events/{slug}/orders", "/api/v1/orders/{code}"} <= set(
+        schema["paths"]
+    )
+    assert set(schema["paths"]["/api/v1/events/{slug}/orders"]["post"]["responses"]) == {
+        "201",
+        "400",
+        "401",
+        "404",
+        "409",
+        "422",
+    }
