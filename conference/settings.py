@@ -199,6 +199,22 @@ X_FRAME_OPTIONS = "DENY"
 # How long an e-mailed magic link opens the personal page.
 MAGIC_LINK_MAX_AGE = int(os.environ.get("MAGIC_LINK_MAX_AGE", str(7 * 24 * 3600)))
 
+# --- Tickets and payments ---------------------------------------------------
+# Unpaid orders give their seats back after this long (bank transfers can take a day).
+TICKETING_ORDER_PAYMENT_MINUTES = int(os.environ.get("TICKETING_ORDER_PAYMENT_MINUTES", str(24 * 60)))
+TICKETING_MAX_PASSES_PER_ORDER = 20
+# Card payments: both keys are needed; without them the order page says card payment is unavailable.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # empty: Stripe's own API
+# Bank transfers by VietQR: the organizers' receiving account (NAPAS BIN of the bank, 6 digits).
+VIETQR_BANK = {
+    "bin": os.environ.get("VIETQR_BANK_BIN", ""),
+    "account": os.environ.get("VIETQR_ACCOUNT", ""),
+    "account_name": os.environ.get("VIETQR_ACCOUNT_NAME", ""),
+    "bank_name": os.environ.get("VIETQR_BANK_NAME", ""),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

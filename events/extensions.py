@@ -16,7 +16,8 @@ they register here, from their AppConfig.ready():
 The signing kiosk scans badges, whose codes belong to ticketing; ticketing
 registers the one resolver, events only asks it.
 
-    on_approved(issue_badge_if_valid)          # called in a background job after a participant is approved
+    on_approved(issue_free_pass)               # run in order by a background job after an approval commits
+    on_approved(issue_badge_if_valid)
 
     participant_admin_action(issue_badges)      # an action on the admin's participant list
 """

@@ -61,3 +61,8 @@ def can_read_all_signatures(user):
 def can_manage_badges(user):
     """Issue, reissue, print and download any participant's badge."""
     return is_organizer(user)
+
+
+def can_manage_payments(user):
+    """Mark transfers received, import bank statements, refund, cancel orders."""
+    return is_organizer(user)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from .consent import CONSENT_TEXTS
 from .enums import DECISIONS, INVITATION_CATEGORIES, Category, ParticipantStatus
 from .errors import Conflict, DomainError
-from .models import ApiToken, Channel, Consent, Invitation, Participant
+from .models import ApiToken, Channel, Consent, Invitation, Participant, normalize_text
 from .tasks import enqueue
 
 
@@ -20,7 +20,9 @@ def register_participant(*, event, category, fields, channels=(), consents, invi
 
     Regulators and platforms need a valid invitation code and are approved at
     once; KOLs and businesses wait for an organizer's decision. The participant
-    is e-mailed their status and personal link after the commit.
+    is e-mailed their status and personal link after the commit; an approval
+    runs the events.extensions.on_approved hooks (free pass, badge) in a
+    background job after the commit.
     Raises DomainError (closed event, bad code, e-mail already registered).
     """
     if not event.accepts_registrations:
@@ -53,6 +55,38 @@ def register_participant(*, event, category, fields, channels=(), consents, invi
         # Two submissions of one e-mail racing past the check above: the unique
         # constraint lets exactly one in.
         raise _already_registered()
+    return participant
+
+
+def register_ticket_holder(*, event, category, fields, consents):
+    """Make the named holder of a paid pass an approved participant, creating or approving them.
+
+    Called by ticketing inside the payment's transaction (the buyer confirmed
+    the attendee agreed to the processing). An existing registration with the
+    same e-mail is approved rather than duplicated. The participant is e-mailed
+    their status and personal link after the commit, and the approval hooks run
+    (a free pass is skipped since they hold one; the badge is issued).
+    """
+    email = fields["email"].strip().lower()
+    participant = Participant.objects.filter(event=event, email=email).first()
+    if participant is None:
+        participant = Participant.objects.create(
+            event=event,
+            category=category,
+            status=ParticipantStatus.APPROVED,
+            decided_at=timezone.now(),
+            **{**fields, "email": email, "full_name": normalize_text(fields["full_name"])},
+        )
+        _record_consents(participant, consents)
+    elif participant.status != ParticipantStatus.APPROVED:
+        Participant.objects.filter(pk=participant.pk).update(
+            status=ParticipantStatus.APPROVED, decided_at=timezone.now(), updated_at=timezone.now()
+        )
+        participant.refresh_from_db()
+    else:
+        return participant
+    enqueue("events.tasks.send_status_email", participant.pk)
+    enqueue("events.tasks.after_approval", participant.pk)  # the badge; no second pass (it holds one)
     return participant
 
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,9 +10,29 @@ class TicketingConfig(AppConfig):
     def ready(self):
         from events import extensions
 
-        from . import admin, services, views
+        from . import admin, demo, panels, services, views
+        from .services.issuing import issue_free_pass
 
-        extensions.personal_panel(order=20)(views.badge_panel)
-        # events cannot import ticketing; it calls this after a participant is approved.
+        # events cannot import ticketing; its approval job runs these in order:
+        # the free pass first, then the badge it makes valid.
+        extensions.on_approved(issue_free_pass)
         extensions.on_approved(services.issue_badge_if_valid)
+        extensions.register_badge_resolver(services.participant_for_badge_code)
         extensions.participant_admin_action(admin.issue_badges)
+        extensions.personal_panel(order=20)(views.badge_panel)
+        extensions.personal_panel(order=25)(panels.orders_panel)
+        extensions.demo_seeder(order=20)(demo.seed_tickets)
+        post_migrate.connect(schedule_order_expiry, sender=self)
+
+
+EXPIRY_SCHEDULE = "ticketing: expire unpaid orders"
+
+
+def schedule_order_expiry(sender, using="default", **kwargs):
+    """Keep one django-q2 schedule that sweeps expired orders every 5 minutes (created after migrate)."""
+    from django_q.models import Schedule
+
+    Schedule.objects.using(using).update_or_create(
+        name=EXPIRY_SCHEDULE,
+        defaults={"func": "ticketing.tasks.expire_orders", "schedule_type": Schedule.MINUTES, "minutes": 5},
+    )

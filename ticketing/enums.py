@@ -14,3 +14,38 @@ class PrintJobStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+class OrderStatus(models.TextChoices):
+    PENDING = "pending", _("Pending payment")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+    REFUNDED = "refunded", _("Refunded")
+    EXPIRED = "expired", _("Expired")
+
+
+# Orders in these states hold their seats in the quotas; the others gave them back.
+HOLDING_SEATS = (OrderStatus.PENDING, OrderStatus.PAID)
+
+
+class DiscountKind(models.TextChoices):
+    PERCENT = "percent", _("Percentage")
+    FIXED = "fixed", _("Fixed amount (VND)")
+
+
+class PaymentProvider(models.TextChoices):
+    STRIPE = "stripe", _("Card (Stripe)")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer (VietQR)")
+    FREE = "free", _("Free")
+
+
+class PaymentState(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    REFUNDED = "refunded", _("Refunded")
+    # Money arrived for an order that could not be (re)issued: an organizer refunds it.
+    NEEDS_REFUND = "needs_refund", _("Needs refund")
+
+
+class OrderSource(models.TextChoices):
+    PURCHASE = "purchase", _("Purchase")
+    APPROVAL = "approval", _("Issued on approval")

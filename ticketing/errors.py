@@ -2,9 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from events.errors import DomainError, NotFound
+from events.errors import Conflict, DomainError, NotFound
 
-# Why a scanned code is refused; the reason word from ticketing.codes maps here.
 _CODE_MESSAGES = {
     "malformed": _("This is not a badge code."),
     "unknown_format": _("This badge code has a format this system does not know."),
@@ -32,3 +31,23 @@ class NoValidTicket(DomainError):
 class BadgeNotFound(NotFound):
     def __init__(self):
         super().__init__("badge_not_found", _("No badge has been issued for this participant yet."))
+
+
+class SoldOut(Conflict):
+    def __init__(self, ticket_type_name=""):
+        if ticket_type_name:
+            message = _("Sold out: there are not enough seats left for “%(name)s”.") % {"name": ticket_type_name}
+        else:
+            message = _("Sold out: there are not enough seats left.")
+        super().__init__("sold_out", message)
+
+
+class Busy(Conflict):
+    def __init__(self):
+        super().__init__("busy", _("Many people are buying right now; please try again in a moment."))
+
+
+class PaymentError(DomainError):
+    """The payment provider refused or could not be reached."""
+
+    status = 502

@@ -1,4 +1,4 @@
-"""PDF rendering (WeasyPrint): the one home of badge PDFs.
+"""PDF rendering (WeasyPrint): the one home of badge and receipt PDFs.
 
 weasyprint and qrcode are imported inside the functions: they are slow to
 import and only the pages and jobs that print need them.
@@ -11,9 +11,8 @@ import subprocess
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
-# Millimetres. A badge fits the common 90 × 130 mm badge holder; an A4 sheet
-# carries 2 × 2 of them with a gutter for crop marks.
 BADGE_WIDTH, BADGE_HEIGHT = 90, 130
 A4_WIDTH, A4_HEIGHT = 210, 297
 SHEET_COLUMNS, SHEET_ROWS = 2, 2
@@ -125,3 +124,21 @@ def merge_pdfs(parts, target):
         shutil.copyfile(parts[0], target)
         return
     subprocess.run(["pdfunite", *map(str, parts), str(target)], check=True, capture_output=True, timeout=120)
+
+
+def render_receipt(order) -> bytes:
+    """The receipt of a paid order as PDF bytes, in the buyer's language (Vietnamese by default)."""
+    positions = list(order.positions.select_related("ticket_type"))
+    payments = list(order.payments.all())
+    with translation.override(order.language or "vi"):
+        html = render_to_string(
+            "ticketing/receipt.html",
+            {
+                "order": order,
+                "event": order.event,
+                "positions": positions,
+                "payments": payments,
+                "issued_at": timezone.localtime(order.paid_at or timezone.now()),
+            },
+        )
+    return _html_to_pdf(html)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class BadgeOut(Schema):
@@ -26,3 +26,62 @@ class PublicKeyOut(Schema):
     code_format_version: int
     public_key_base64: str
     public_key_hex: str
+
+
+class TicketTypeOut(Schema):
+    id: int
+    name: str
+    categories: list[str]
+    price: int = Field(description="Whole đồng (VND); 0 means free, issued on approval.")
+    on_sale: bool
+    available: int | None = Field(description="Seats left right now; null means no limit.")
+
+
+class BuyerIn(Schema):
+    name: str = Field(max_length=120)
+    email: str = Field(max_length=254)
+    organization: str = Field("", max_length=200)
+    tax_code: str = Field("", max_length=20)
+    language: str = Field("vi", pattern="^(vi|en)$")
+
+
+class PassIn(Schema):
+    ticket_type: int
+    attendee_name: str = Field(max_length=120)
+    attendee_email: str = Field(max_length=254)
+    attendee_title: str = Field("", max_length=150)
+    price: int | None = Field(None, description="Ignored: prices always come from the server.")
+
+
+class OrderIn(Schema):
+    buyer: BuyerIn
+    passes: list[PassIn] = Field(min_length=1, max_length=20)
+    voucher: str = Field("", max_length=32)
+    attendees_consent: bool = Field(description="Must be true: the attendees agreed to the processing of their data.")
+    total: int | None = Field(None, description="Ignored: the server computes the total.")
+
+
+class PassOut(Schema):
+    ticket_type: int = Field(alias="ticket_type_id")
+    ticket_type_name: str = Field(alias="ticket_type.name")
+    attendee_name: str
+    attendee_email: str
+    price: int
+
+
+class OrderOut(Schema):
+    code: str = Field(description="The reference to put in a bank transfer message.")
+    status: str
+    status_label: str = Field(alias="get_status_display")
+    subtotal: int
+    discount: int
+    total: int
+    expires_at: datetime | None
+    paid_at: datetime | None
+    passes: list[PassOut] = Field(alias="positions")
+    vietqr: str | None = Field(None, description="The VietQR payload for a bank transfer (pending orders).")
+    card_payment_available: bool
+
+
+class OrderCreatedOut(OrderOut):
+    token: str = Field(description="Keep it secret: send it as X-Order-Token to read this order.")

@@ -1,15 +1,30 @@
 """Attendee pages of the ticketing app: the badge download and the personal-page panel."""
 
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+import base64
+import logging
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from events import links, permissions
+from events import selectors as event_selectors
+from events.errors import DomainError
 from events.selectors import public_event
 
-from . import pdf, selectors, services
+from . import pdf, selectors, services, stripe_gateway, vietqr
+from .enums import OrderStatus
 from .errors import NoValidTicket
+from .forms import BuyerForm, pass_formset
 from .models import PrintJob
+from .services import orders as order_services
+from .services import payments
 
 
 def badge_panel(request, participant):
@@ -52,3 +67,118 @@ def _pdf_response(path, filename):
     response = FileResponse(open(path, "rb"), content_type="application/pdf", filename=filename)
     response["Cache-Control"] = "private, no-store"  # personal data
     return response
+
+
+logger = logging.getLogger(__name__)
+
+
+@require_http_methods(["GET", "POST"])
+def buy(request, slug):
+    event = event_selectors.public_event(slug)
+    ticket_types = [tt for tt in selectors.ticket_types_with_availability(event) if not tt.is_free and tt.on_sale()]
+    data = request.POST if request.method == "POST" else None
+    buyer_form = BuyerForm(data)
+    rows = request.GET.get("passes", "1")
+    passes = pass_formset(rows=int(rows) if rows.isdigit() else 1)(data, prefix="passes", ticket_types=ticket_types)
+    if data is not None and buyer_form.is_valid() and passes.is_valid():
+        try:
+            order = order_services.create_order(
+                event=event,
+                buyer={**buyer_form.cleaned_data, "language": (get_language() or "vi")[:2]},
+                passes=passes.passes(),
+                voucher_code=buyer_form.cleaned_data["voucher"],
+                buyer_participant=links.current_participant(request, event),
+            )
+        except DomainError as error:
+            field = error.field if error.field in buyer_form.fields else None
+            buyer_form.add_error(field, error.message)
+        else:
+            return redirect("ticketing:order", token=order.token)
+    context = {
+        "event": event,
+        "ticket_types": ticket_types,
+        "buyer_form": buyer_form,
+        "passes": passes,
+        "accepting": event.accepts_registrations,
+    }
+    return render(request, "ticketing/buy.html", context, status=400 if data is not None else 200)
+
+
+def _order_or_404(token):
+    order = selectors.order_by_token(token)
+    if order is None:
+        raise Http404
+    return order
+
+
+def order_page(request, token):
+    order = _order_or_404(token)
+    bank = selectors.bank_account()
+    qr_png = None
+    if order.status == OrderStatus.PENDING and bank and order.total:
+        text = vietqr.payload(bin=bank["bin"], account=bank["account"], amount=order.total, purpose=order.code)
+        qr_png = base64.b64encode(vietqr.png(text)).decode()
+    context = {
+        "order": order,
+        "event": order.event,
+        "positions": order.positions.all(),
+        "bank": bank,
+        "qr_png": qr_png,
+        "card_available": stripe_gateway.is_configured(),
+    }
+    return render(request, "ticketing/order.html", context)
+
+
+@require_POST
+def pay_by_card(request, token):
+    order = _order_or_404(token)
+    page = request.build_absolute_uri(reverse("ticketing:order", kwargs={"token": order.token}))
+    try:
+        _session_id, url = payments.start_card_payment(order=order, success_url=page + "?paid=1", cancel_url=page)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("ticketing:order", token=order.token)
+    return redirect(url)
+
+
+@require_POST
+def cancel(request, token):
+    order = _order_or_404(token)
+    try:
+        order_services.cancel_order(order=order)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your order has been cancelled."))
+    return redirect("ticketing:order", token=order.token)
+
+
+def receipt(request, token):
+    from .pdf import render_receipt
+
+    order = _order_or_404(token)
+    if order.status != OrderStatus.PAID or order.total == 0:
+        raise Http404
+    response = HttpResponse(render_receipt(order), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bien-nhan-{order.code}.pdf"'
+    return response
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    """Stripe's deliveries: the signature is checked on the raw body before anything is read."""
+    try:
+        outcome = payments.handle_stripe_webhook(
+            payload=request.body, signature=request.headers.get("Stripe-Signature", "")
+        )
+    except stripe_gateway.InvalidWebhook as error:
+        logger.warning("Rejected a Stripe webhook: %s", error)
+        return HttpResponseBadRequest("invalid signature")
+    except stripe_gateway.RetryLater as error:
+        logger.info("Stripe webhook deferred: %s", error)
+        return HttpResponse("retry later", status=409)
+    except DomainError as error:
+        logger.warning("Stripe webhook not applied: %s", error.code)
+        return HttpResponse(error.code, status=409)
+    return HttpResponse(outcome)

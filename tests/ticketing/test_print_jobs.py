@@ -39,7 +39,7 @@ def test_print_job_builds_one_pdf_issues_missing_badges_and_marks_them_printed(e
 
 
 def test_print_job_in_chunks_keeps_the_order_and_every_code_decodes(event, organizer, tmp_path, monkeypatch):
-    monkeypatch.setattr(services, "PRINT_CHUNK_SIZE", 4)
+    monkeypatch.setattr(services.badges, "PRINT_CHUNK_SIZE", 4)
     approved_people(event, 9)
 
     job = run_job(event, organizer)

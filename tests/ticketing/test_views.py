@@ -1,12 +1,18 @@
+import subprocess
+
 import pytest
 from django.urls import reverse
 
 from events import links
 from events.enums import ParticipantStatus
+from events.links import remember_participant
 from tests.events.factories import make_participant
-from ticketing.models import Badge
+from ticketing.enums import OrderStatus
+from ticketing.models import Badge, Order, Quota
+from ticketing.services.payments import mark_transfer_received
 
 from .conftest import decoded_codes, pdf_pages
+from .factories import make_business_type, place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +84,237 @@ def test_personal_page_shows_a_qr_that_decodes_to_the_badge_code(client, approve
     assert image.size == (45, 45)  # one pixel per module: 37 modules (version 5) and a 4-module quiet zone
     image = image.convert("L").resize((360, 360), Image.NEAREST)  # as the page scales it, crisp
     assert decoded_codes(image) == [Badge.objects.get(participant=approved).code]
+
+
+pytestmark = pytest.mark.django_db
+
+
+def buy_data(ticket_type, **overrides):
+    data = {
+        "name": "Phạm Minh Tuấn",
+        "email": "tuan.pham@saoviet.vn",
+        "organization": "Công ty Cổ phần Truyền thông Số Sao Việt",
+        "tax_code": "0101234567",
+        "voucher": "",
+        "attendees_consent": "on",
+        "passes-TOTAL_FORMS": "2",
+        "passes-INITIAL_FORMS": "0",
+        "passes-0-ticket_type": str(ticket_type.pk),
+        "passes-0-attendee_name": "Nguyễn Thu Hà",
+        "passes-0-attendee_email": "ha.nguyen@saoviet.vn",
+        "passes-1-ticket_type": str(ticket_type.pk),
+        "passes-1-attendee_name": "Trần Quang Long",
+        "passes-1-attendee_email": "long.tran@saoviet.vn",
+        "price": "1",  # tampered: ignored
+    }
+    data.update(overrides)
+    return data
+
+
+def test_buy_page_lists_passes_with_prices_and_seats(client, event, business_type):
+    response = client.get(reverse("ticketing:buy", args=[event.slug]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Thẻ doanh nghiệp" in html
+    assert "1.500.000 ₫" in html
+
+
+def test_buy_page_places_an_order_and_opens_it(client, event, business_type):
+    response = client.post(reverse("ticketing:buy", args=[event.slug]), buy_data(business_type))
+    order = Order.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("ticketing:order", args=[order.token])
+    assert (order.total, order.positions.count()) == (3_000_000, 2)
+
+
+def test_buy_page_sold_out_shows_the_reason(client, event):
+    ticket_type = make_business_type(event, seats=1)
+    response = client.post(reverse("ticketing:buy", args=[event.slug]), buy_data(ticket_type))
+    assert response.status_code == 400
+    assert "Hết chỗ: không còn đủ chỗ cho “Thẻ doanh nghiệp”." in response.content.decode()
+    assert Order.objects.count() == 0
+
+
+def test_order_page_shows_the_vietqr_code_and_why_card_payment_is_hidden(client, event, business_type, bank_settings):
+    order = place_order(event, business_type)
+    html = client.get(reverse("ticketing:order", args=[order.token])).content.decode()
+    assert 'class="vietqr" src="data:image/png;base64,' in html
+    assert order.code in html
+    assert "data-card-unavailable" in html
+    assert "Stripe" in html
+
+
+def test_order_page_without_a_bank_account_says_transfer_is_unavailable(client, event, business_type):
+    order = place_order(event, business_type)
+    html = client.get(reverse("ticketing:order", args=[order.token])).content.decode()
+    assert 'class="vietqr"' not in html
+    assert 'class="notice"' in html
+
+
+def test_order_page_with_stripe_configured_offers_card_payment(client, event, business_type, fake_stripe):
+    order = place_order(event, business_type)
+    html = client.get(reverse("ticketing:order", args=[order.token])).content.decode()
+    assert reverse("ticketing:pay_by_card", args=[order.token]) in html
+    response = client.post(reverse("ticketing:pay_by_card", args=[order.token]))
+    assert (response.status_code, response.url) == (302, "https://checkout.stripe.test/pay/cs_test_1")
+
+
+def test_order_page_with_an_unknown_token_is_404(client):
+    assert client.get(reverse("ticketing:order", args=["khong-co"])).status_code == 404
+
+
+def test_cancel_from_the_order_page_frees_the_seats(client, event, business_type):
+    order = place_order(event, business_type)
+    client.post(reverse("ticketing:cancel", args=[order.token]))
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED
+    assert Quota.objects.get().taken == 0
+
+
+def test_receipt_download_for_a_paid_order(client, event, business_type, organizer, tmp_path):
+    order = place_order(event, business_type)
+    unpaid = client.get(reverse("ticketing:receipt", args=[order.token]))
+    mark_transfer_received(order=order, by=organizer)
+    response = client.get(reverse("ticketing:receipt", args=[order.token]))
+    assert unpaid.status_code == 404
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "r.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "1.500.000 ₫" in text
+
+
+def test_personal_page_lists_the_buyers_orders_with_the_receipt(client, event, business_type, organizer):
+    buyer = make_participant(event, category="business", email="tuan.pham@saoviet.vn")
+    order = place_order(event, business_type)
+    mark_transfer_received(order=order, by=organizer)
+    session = client.session
+    request = type("R", (), {"session": session})()
+    remember_participant(request, buyer)
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    html = client.get(reverse("events:personal_page", args=[event.slug])).content.decode()
+    assert f'data-order="{order.code}"' in html
+    assert reverse("ticketing:receipt", args=[order.token]) in html
+
+
+def test_admin_sales_page_shows_availability_per_quota(organizer_client, event, business_type):
+    place_order(event, business_type, 3)
+    response = organizer_client.get(reverse("admin:ticketing_sales") + f"?event={event.pk}")
+    assert response.status_code == 200
+    quota = Quota.objects.get()
+    assert f'<tr data-quota="{quota.pk}"><td>Doanh nghiệp</td><td>10</td><td>3</td><td>7</td></tr>' in (
+        response.content.decode()
+    )
+
+
+def test_admin_bank_statement_upload_marks_the_order_paid(organizer_client, event, business_type):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    order = place_order(event, business_type)
+    csv = f"Mã giao dịch,Số tiền,Nội dung\nFT9,1500000,{order.code}\n".encode()
+    response = organizer_client.post(
+        reverse("admin:ticketing_bank_statement"),
+        {"event": event.pk, "statement": SimpleUploadedFile("saoke.csv", csv, content_type="text/csv")},
+    )
+    assert response.status_code == 200
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+
+
+def test_admin_bank_statement_refuses_other_file_types(organizer_client, event, business_type):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = organizer_client.post(
+        reverse("admin:ticketing_bank_statement"),
+        {"event": event.pk, "statement": SimpleUploadedFile("saoke.pdf", b"%PDF-1.4", content_type="application/pdf")},
+    )
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+
+
+def test_admin_ticketing_pages_refuse_door_staff(client, door_staff):
+    door_staff.is_staff = True
+    door_staff.save()
+    client.force_login(door_staff)
+    assert client.get(reverse("admin:ticketing_sales")).status_code == 403
+
+
+def test_admin_mark_transfer_action_pays_the_order(organizer_client, event, business_type):
+    order = place_order(event, business_type)
+    response = organizer_client.post(
+        reverse("admin:ticketing_order_changelist"),
+        {"action": "mark_transfer_received", "_selected_action": [order.pk]},
+    )
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_admin_order_list_query_count_does_not_grow(organizer_client, event, django_assert_max_num_queries, count):
+    from .factories import BUYER, passes
+
+    ticket_type = make_business_type(event, seats=10)
+    for index in range(count):
+        create_order_for = passes(ticket_type, 1, offset=index)
+        from ticketing.services.orders import create_order
+
+        create_order(event=event, buyer=dict(BUYER), passes=create_order_for)
+    with django_assert_max_num_queries(14):  # session, user, groups, counts, facets: the same for 1 or 3
+        response = organizer_client.get(reverse("admin:ticketing_order_changelist"))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="field-code"') == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_personal_page_panel_query_count_does_not_grow(client, event, django_assert_max_num_queries, count):
+    from .factories import BUYER, passes
+
+    buyer = make_participant(event, category="business", email=BUYER["email"])
+    ticket_type = make_business_type(event, seats=10)
+    from ticketing.services.orders import create_order
+
+    for index in range(count):
+        create_order(event=event, buyer=dict(BUYER), passes=passes(ticket_type, 1, offset=index))
+    session = client.session
+    remember_participant(type("R", (), {"session": session})(), buyer)
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    with django_assert_max_num_queries(12):
+        html = client.get(reverse("events:personal_page", args=[event.slug])).content.decode()
+    assert html.count("data-order=") == count
+
+
+def test_admin_sales_page_sums_paid_passes_by_category_and_day(organizer_client, event, business_type, organizer):
+    from django.utils import timezone
+
+    paid = place_order(event, business_type, 2)
+    mark_transfer_received(order=paid, by=organizer)
+    from ticketing.services.orders import create_order
+
+    from .factories import BUYER, passes
+
+    create_order(event=event, buyer=dict(BUYER), passes=passes(business_type, 1, offset=2))  # pending: not sold
+    html = organizer_client.get(reverse("admin:ticketing_sales") + f"?event={event.pk}").content.decode()
+    today = timezone.localdate()
+    expected = (
+        f'<tr data-day="{today:%Y-%m-%d}"><td>{today:%d/%m/%Y}</td><td>Doanh nghiệp</td>'
+        "<td>2</td><td>3.000.000 ₫</td></tr>"
+    )
+    assert expected in html
+
+
+def test_personal_page_of_an_attendee_shows_their_pass_but_not_the_buyers_order(
+    client, event, business_type, organizer
+):
+    order = place_order(event, business_type)
+    mark_transfer_received(order=order, by=organizer)
+    attendee = order.positions.get().participant
+    session = client.session
+    remember_participant(type("R", (), {"session": session})(), attendee)
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    html = client.get(reverse("events:personal_page", args=[event.slug])).content.decode()
+    assert "Thẻ của bạn: Thẻ doanh nghiệp" in html
+    assert order.token not in html

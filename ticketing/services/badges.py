@@ -13,10 +13,10 @@ from django.utils import timezone
 from events.models import Event
 from events.tasks import enqueue
 
-from . import codes, pdf, selectors
-from .enums import PrintJobStatus
-from .errors import BadgeCodeInvalid, NoValidTicket
-from .models import Badge, EventKey, PrintJob
+from .. import codes, pdf, selectors
+from ..enums import PrintJobStatus
+from ..errors import BadgeCodeInvalid, NoValidTicket
+from ..models import Badge, EventKey, PrintJob
 
 # Badges per PDF chunk of a print job: big enough that WeasyPrint's per-document
 # cost is spread thin, small enough to keep a worker's memory low (README "Benchmark").
@@ -71,6 +71,14 @@ def issue_badge(participant):
     except IntegrityError:
         return Badge.objects.get(participant=participant)
     return badge
+
+
+def participant_for_badge_code(code):
+    """The holder of a valid, current badge code, or None: the signing kiosk's badge resolver."""
+    try:
+        return check_badge_code(code).participant
+    except BadgeCodeInvalid:
+        return None
 
 
 def issue_badges(participants):

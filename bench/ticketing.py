@@ -1,0 +1,172 @@
+"""Registration rush: 500 concurrent order attempts on a 300-seat quota, production-style server.
+
+gunicorn with 2 sync workers (as `run.sh start`), DEBUG off, a fresh SQLite
+database (WAL, IMMEDIATE transactions) in a temporary folder. Every attempt
+is released at once by a barrier; each buys one pass through the public API.
+Pass: exactly 300 seats taken, 0 oversold, 0 server errors.
+"""
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ATTEMPTS = 500
+SEATS = 300
+
+SETUP = """
+from datetime import date
+from events.models import Event
+from ticketing.models import Quota, TicketType
+event = Event.objects.create(slug="rush", name_vi="Hội nghị KOL", start_date=date(2027, 8, 14),
+                             end_date=date(2027, 8, 15), status="published")
+quota = Quota.objects.create(event=event, name="Doanh nghiệp", size=%d)
+ticket_type = TicketType.objects.create(event=event, name_vi="Thẻ doanh nghiệp", categories=["business"],
+                                        price=1500000, max_per_order=10)
+ticket_type.quotas.add(quota)
+print(ticket_type.pk)
+"""
+
+CHECK = """
+from ticketing.models import OrderPosition, Quota
+print(OrderPosition.objects.count(), Quota.objects.get().taken)
+"""
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _manage(env, *args):
+    command = [sys.executable, str(ROOT / "manage.py"), *args]
+    return subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+
+
+def _wait_until_up(base, server):
+    for _ in range(200):
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn exited")
+        try:
+            urllib.request.urlopen(f"{base}/api/v1/events", timeout=1).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+def _attempt(url, index, barrier, results):
+    body = {
+        "buyer": {"name": "Nguyễn Văn Mua", "email": f"mua{index}@example.vn", "organization": "Công ty Sao Việt"},
+        "passes": [
+            {
+                "ticket_type": int(url.ticket_type),
+                "attendee_name": f"Khách {index}",
+                "attendee_email": f"khach{index}@example.vn",
+            }
+        ],
+        "attendees_consent": True,
+    }
+    request = urllib.request.Request(
+        url.orders, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
+    barrier.wait()
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            status, code = response.status, ""
+    except urllib.error.HTTPError as error:
+        status, code = error.code, json.loads(error.read() or b"{}").get("code", "")
+    except OSError:
+        status, code = 0, "connection_error"
+    results[index] = (status, code, time.perf_counter() - started)
+
+
+class _Target:
+    def __init__(self, base, ticket_type):
+        self.orders = f"{base}/api/v1/events/rush/orders"
+        self.ticket_type = ticket_type
+
+
+def run():
+    with tempfile.TemporaryDirectory(prefix="bench-ticketing-") as data_dir:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "conference.settings",
+            "DATA_DIR": data_dir,
+            "DEBUG": "0",
+            "STATIC_MANIFEST": "0",
+            "LOG_LEVEL": "WARNING",
+        }
+        env.pop("DATABASE_URL", None)  # a fresh SQLite file, like the embedded default
+        _manage(env, "migrate", "-v0")
+        ticket_type = _manage(env, "shell", "--no-imports", "-c", SETUP % SEATS).split()[-1]
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        gunicorn = Path(sys.executable).parent / "gunicorn"
+        server = subprocess.Popen(
+            [
+                str(gunicorn),
+                "conference.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--backlog",
+                "2048",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            _wait_until_up(base, server)
+            target = _Target(base, ticket_type)
+            results = [None] * ATTEMPTS
+            barrier = threading.Barrier(ATTEMPTS + 1)
+            threads = [threading.Thread(target=_attempt, args=(target, i, barrier, results)) for i in range(ATTEMPTS)]
+            for thread in threads:
+                thread.start()
+            barrier.wait()
+            started = time.perf_counter()
+            for thread in threads:
+                thread.join()
+            wall = time.perf_counter() - started
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        passes, taken = (int(value) for value in _manage(env, "shell", "--no-imports", "-c", CHECK).split()[-2:])
+    latencies = sorted(result[2] * 1000 for result in results)
+    created = sum(1 for result in results if result[0] == 201)
+    sold_out = sum(1 for result in results if result[0] == 409 and result[1] == "sold_out")
+    errors = sum(1 for result in results if result[0] >= 500 or result[0] == 0)
+    return [
+        {
+            "scenario": "ticketing: registration rush (gunicorn -w 2, SQLite)",
+            "attempts": ATTEMPTS,
+            "seats": SEATS,
+            "orders 201": created,
+            "seats taken": taken,
+            "oversold": max(passes - SEATS, 0),
+            "sold_out 409": sold_out,
+            "other 4xx": ATTEMPTS - created - sold_out - errors,
+            "server errors": errors,
+            "req/s": round(ATTEMPTS / wall, 1),
+            "p50 ms": round(statistics.median(latencies), 1),
+            "p99 ms": round(latencies[int(len(latencies) * 0.99) - 1], 1),
+            "ok": "yes" if (taken == SEATS and passes == SEATS and errors == 0 and created == SEATS) else "NO",
+        }
+    ]

@@ -1,0 +1,102 @@
+"""Passes become participants: free passes on approval, paid passes when the order is paid."""
+
+import logging
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from events import services as event_services
+from events.enums import Category, ConsentPurpose
+
+from ..enums import HOLDING_SEATS, OrderSource, OrderStatus, PaymentProvider
+from ..errors import Busy, SoldOut
+from ..models import Order, OrderNote, OrderPosition, Payment, TicketType
+from . import quotas
+
+logger = logging.getLogger(__name__)
+
+
+def issue_passes(order):
+    """Make every attendee of a paid order an approved business participant with a personal link.
+
+    Runs inside the payment's transaction; events.services sends each attendee
+    their status e-mail with their magic link after the commit.
+    """
+    for position in order.positions.filter(participant__isnull=True):
+        participant = event_services.register_ticket_holder(
+            event=order.event,
+            category=Category.BUSINESS,
+            fields={
+                "full_name": position.attendee_name,
+                "email": position.attendee_email,
+                "title": position.attendee_title,
+                "organization": order.buyer_organization,
+                "language": order.language,
+            },
+            consents=[ConsentPurpose.PARTICIPATION],
+        )
+        OrderPosition.objects.filter(pk=position.pk).update(participant=participant)
+
+
+def free_ticket_type_for(participant):
+    """The free ticket type an approved participant of this category receives, or None."""
+    candidates = TicketType.objects.filter(event_id=participant.event_id, price=0, active=True).order_by("pk")
+    return next((tt for tt in candidates if participant.category in tt.categories), None)
+
+
+def holds_pass(participant):
+    """Whether this person already holds a pass (issued, paid or awaiting payment) for the event."""
+    return OrderPosition.objects.filter(
+        Q(participant=participant) | Q(attendee_email=participant.email),
+        order__event_id=participant.event_id,
+        order__status__in=HOLDING_SEATS,
+    ).exists()
+
+
+def issue_free_pass(participant):
+    """Issue the free pass an approved participant's category gets, once; None if none applies or no seat is left.
+
+    Called through events.extensions.on_participant_approved after the approval
+    commits. A full quota does not undo the approval: it is logged and the
+    organizers see the participant without a pass.
+    """
+    ticket_type = free_ticket_type_for(participant)
+    if ticket_type is None or holds_pass(participant):
+        return None
+    try:
+        return _issue(participant, ticket_type)
+    except (SoldOut, Busy) as error:
+        logger.warning(
+            "No pass for %s (%s): approved without one (%s)", participant.pk, ticket_type.name_vi, error.code
+        )
+        return None
+
+
+@quotas.busy_on_contention
+def _issue(participant, ticket_type):
+    with transaction.atomic():
+        quotas.take_seats(quotas.seats_needed([ticket_type]), sold_out_name=ticket_type.name)
+        order = Order.objects.create(
+            event_id=participant.event_id,
+            source=OrderSource.APPROVAL,
+            status=OrderStatus.PAID,
+            buyer=participant,
+            buyer_name=participant.full_name,
+            buyer_email=participant.email,
+            buyer_organization=participant.organization,
+            language=participant.language,
+            paid_at=timezone.now(),
+        )
+        position = OrderPosition.objects.create(
+            order=order,
+            ticket_type=ticket_type,
+            price=0,
+            attendee_name=participant.full_name,
+            attendee_email=participant.email,
+            attendee_title=participant.title,
+            participant=participant,
+        )
+        Payment.objects.create(order=order, provider=PaymentProvider.FREE, amount=0)
+        OrderNote.objects.create(order=order, action="ticketing.pass.issued_on_approval")
+    return position
