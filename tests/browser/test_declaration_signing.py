@@ -1,7 +1,7 @@
 """A KOL signs on their phone, another at the kiosk by scanning their badge; the public list and the chain agree.
 
-The kiosk resolves badges through events.extensions; here a test resolver maps
-"BADGE-<id>" to a participant, standing in for ticketing's signed badge codes.
+The kiosk resolves real signed badge codes through the resolver ticketing
+registers in events.extensions.
 """
 
 import json
@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from events import links
 from events.models import ChainEntry
-from tests.events.conftest import badge_resolver, make_declaration  # noqa: F401 - fixture used by name
+from tests.events.conftest import badge_code, make_declaration  # noqa: F401 - fixture used by name
 from tests.events.factories import make_participant
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,7 +36,7 @@ def sign_on_phone(page, live_server, participant, declaration, *, public=True):
     page.get_by_role("button", name="Ký văn kiện").click()
 
 
-def sign_at_kiosk(page, live_server, declaration, participant, door_staff):
+def sign_at_kiosk(page, live_server, declaration, participant, door_staff, code):
     page.goto(live_server.url + reverse("declarations:kiosk", args=[declaration.event.slug, declaration.slug]))
     page.get_by_label("Tên đăng nhập").fill(door_staff.username)
     page.get_by_label("Mật khẩu").fill("pw-" + door_staff.username)
@@ -45,7 +45,7 @@ def sign_at_kiosk(page, live_server, declaration, participant, door_staff):
     page.get_by_role("button", name="Bắt đầu").click()
     # A keyboard-wedge scanner types into the focused field and presses Enter.
     page.locator("#id_code:focus").wait_for()
-    page.keyboard.type(f"BADGE-{participant.pk}")
+    page.keyboard.type(code)
     page.keyboard.press("Enter")
     page.get_by_role("heading", name=f"Xin chào {participant.full_name}").wait_for()
     page.get_by_label("Tôi đã đọc văn bản trên và tự nguyện ký.").check()
@@ -66,9 +66,9 @@ def test_online_signing_from_the_personal_page(page, live_server, declaration, e
     assert list(ChainEntry.objects.values_list("action", flat=True)) == ["sign", "withdraw"]
 
 
-def test_kiosk_signing_by_scanning_a_badge(page, live_server, declaration, event, door_staff, badge_resolver):  # noqa: F811
+def test_kiosk_signing_by_scanning_a_badge(page, live_server, declaration, event, door_staff, badge_code):  # noqa: F811
     kol = make_participant(event, full_name="Trần Thị Ánh", status="approved")
-    sign_at_kiosk(page, live_server, declaration, kol, door_staff)
+    sign_at_kiosk(page, live_server, declaration, kol, door_staff, badge_code(kol))
     assert page.get_by_text("Cảm ơn Trần Thị Ánh. Chữ ký của bạn đã được ghi nhận.").is_visible()
     assert page.evaluate("document.activeElement.id") == "id_code"  # ready for the next badge
     entry = ChainEntry.objects.get()
@@ -81,14 +81,14 @@ def test_phone_and_kiosk_signatures_listed_in_order_chain_verified_tamper_caught
     declaration,
     event,
     door_staff,
-    badge_resolver,  # noqa: F811
+    badge_code,  # noqa: F811
 ):
     on_phone = make_participant(event, full_name="Nguyễn Tiến Cường", status="approved")
     at_kiosk = make_participant(event, full_name="Phạm Thị Ánh", status="approved")
     sign_on_phone(page, live_server, on_phone, declaration)
     page.context.clear_cookies()
     page.set_viewport_size({"width": 1024, "height": 768})
-    sign_at_kiosk(page, live_server, declaration, at_kiosk, door_staff)
+    sign_at_kiosk(page, live_server, declaration, at_kiosk, door_staff, badge_code(at_kiosk))
 
     page.goto(live_server.url + reverse("declarations:public", args=[event.slug, declaration.slug]))
     assert page.locator("#signatories .name").all_inner_texts() == ["Phạm Thị Ánh", "Nguyễn Tiến Cường"]

@@ -2,7 +2,6 @@
 
 import pytest
 
-from events import extensions
 from events.declarations import services
 from events.enums import Category, ParticipantStatus
 
@@ -51,20 +50,12 @@ def regulator(event):
 
 
 @pytest.fixture
-def badge_resolver():
-    """A stand-in for ticketing's resolver: badge code "BADGE-<participant id>" is that participant.
+def badge_code():
+    """badge_code(participant) -> the code of a real signed badge, as the kiosk scans it.
 
-    The real resolver (signed badge codes) is registered by ticketing; events only knows the hook.
+    Ticketing registers the kiosk's badge resolver (events.extensions); this
+    issues a real badge through ticketing so the whole path is exercised.
     """
-    from events.models import Participant
+    from ticketing.services import issue_badge
 
-    previous = extensions._badge_resolver
-
-    def resolve(code):
-        if not code.startswith("BADGE-") or not code[6:].isdigit():
-            return None
-        return Participant.objects.filter(pk=int(code[6:])).first()
-
-    extensions.register_badge_resolver(resolve)
-    yield resolve
-    extensions.register_badge_resolver(previous)
+    return lambda participant: issue_badge(participant).code

@@ -46,8 +46,8 @@ def test_kiosk_asks_for_its_name_first(client, door_staff, declaration):
     assert client.session["signing_kiosk"] == "Bàn ký 2"
 
 
-def test_kiosk_scan_of_a_known_badge_opens_the_confirmation(kiosk_client, declaration, kol, badge_resolver):
-    response = scan(kiosk_client, declaration, f"BADGE-{kol.pk}")
+def test_kiosk_scan_of_a_known_badge_opens_the_confirmation(kiosk_client, declaration, kol, badge_code):
+    response = scan(kiosk_client, declaration, badge_code(kol))
     assert response.status_code == 302
     page = kiosk_client.get(response["Location"])
     assert page.status_code == 200
@@ -55,49 +55,49 @@ def test_kiosk_scan_of_a_known_badge_opens_the_confirmation(kiosk_client, declar
     assert declaration.versions.get().text_sha256 in page.content.decode()
 
 
-def test_kiosk_scan_of_an_unknown_badge_says_so(kiosk_client, declaration, badge_resolver):
-    response = scan(kiosk_client, declaration, "BADGE-999999")
+def test_kiosk_scan_of_an_unknown_badge_says_so(kiosk_client, declaration, badge_code):
+    response = scan(kiosk_client, declaration, "NOT-A-BADGE-999999")
     assert response.status_code == 400
     assert response.context["scan"].errors["code"] == [
         "Không nhận ra thẻ này cho sự kiện. Hãy đề nghị người tham dự xuất trình thẻ đeo của họ."
     ]
 
 
-def test_kiosk_scan_without_a_registered_resolver_finds_nobody(kiosk_client, declaration, kol):
+def test_kiosk_scan_without_a_registered_resolver_finds_nobody(kiosk_client, declaration, kol, badge_code):
     previous = extensions._badge_resolver
     extensions.register_badge_resolver(None)
     try:
-        assert scan(kiosk_client, declaration, f"BADGE-{kol.pk}").status_code == 400
+        assert scan(kiosk_client, declaration, badge_code(kol)).status_code == 400
     finally:
         extensions.register_badge_resolver(previous)
 
 
-def test_kiosk_scan_of_a_badge_from_another_event_is_refused(kiosk_client, declaration, badge_resolver, event):
+def test_kiosk_scan_of_a_badge_from_another_event_is_refused(kiosk_client, declaration, badge_code, event):
     from events.models import Event
 
     other = Event.objects.create(slug="khac", name_vi="Khác", start_date=event.start_date, end_date=event.end_date)
     stranger = make_participant(other, status="approved")
-    assert scan(kiosk_client, declaration, f"BADGE-{stranger.pk}").status_code == 400
+    assert scan(kiosk_client, declaration, badge_code(stranger)).status_code == 400
 
 
-def test_kiosk_confirmation_records_kiosk_and_staff(kiosk_client, declaration, kol, door_staff, badge_resolver):
-    confirm_url = scan(kiosk_client, declaration, f"BADGE-{kol.pk}")["Location"]
+def test_kiosk_confirmation_records_kiosk_and_staff(kiosk_client, declaration, kol, door_staff, badge_code):
+    confirm_url = scan(kiosk_client, declaration, badge_code(kol))["Location"]
     response = kiosk_client.post(confirm_url, {"consent": "on", "public": "yes"})
     assert response.status_code == 302
     entry = ChainEntry.objects.get()
     assert (entry.participant, entry.method, entry.kiosk, entry.staff) == (kol, "kiosk", "Bàn ký 1", door_staff)
 
 
-def test_kiosk_confirmation_without_consent_records_nothing(kiosk_client, declaration, kol, badge_resolver):
-    confirm_url = scan(kiosk_client, declaration, f"BADGE-{kol.pk}")["Location"]
+def test_kiosk_confirmation_without_consent_records_nothing(kiosk_client, declaration, kol, badge_code):
+    confirm_url = scan(kiosk_client, declaration, badge_code(kol))["Location"]
     response = kiosk_client.post(confirm_url, {"public": "yes"})
     assert response.status_code == 400
     assert response.context["form"].errors["consent"] == ["Hãy đánh dấu vào ô để xác nhận bạn ký."]
     assert ChainEntry.objects.count() == 0
 
 
-def test_kiosk_confirmation_twice_is_refused(kiosk_client, declaration, kol, badge_resolver):
-    confirm_url = scan(kiosk_client, declaration, f"BADGE-{kol.pk}")["Location"]
+def test_kiosk_confirmation_twice_is_refused(kiosk_client, declaration, kol, badge_code):
+    confirm_url = scan(kiosk_client, declaration, badge_code(kol))["Location"]
     kiosk_client.post(confirm_url, {"consent": "on", "public": "yes"})
     response = kiosk_client.post(confirm_url, {"consent": "on", "public": "yes"})
     assert response.status_code == 400
