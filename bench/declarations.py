@@ -1,34 +1,17 @@
-"""Benchmark of the declaration chain: appends per second and full verification time; prints a table.
+"""Benchmark of the declaration chain: appends per second and full verification time.
 
-    .venv/bin/python bench/declarations.py [--signers 2000]
+    bash run.sh bench declarations        (BENCH_SIGNERS, default 2000)
 
-Runs against a throw-away SQLite database (or DATABASE_URL if set, which it
-then fills: point it at a scratch database).
+Runs in bench/run.py's throw-away database.
 """
 
-import argparse
 import os
-import sys
-import tempfile
 import time
 from datetime import date
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="bench-declarations-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conference.settings")
 
 
-def main():
-    import django
-
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--signers", type=int, default=2000)
-    signers = parser.parse_args().signers
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+def run():
+    signers = int(os.environ.get("BENCH_SIGNERS", "2000"))
     from events.declarations import selectors, services
     from events.models import Event, Participant
 
@@ -60,12 +43,19 @@ def main():
     result = selectors.verify_chain(declaration)
     verify_seconds = time.perf_counter() - started
     assert result.ok and result.entries == signers
-    print(f"| measure (SQLite unless DATABASE_URL) | {signers} signers |")
-    print("|---|---|")
-    print(f"| signatures appended per second (sequential, one lock each) | {signers / signing_seconds:.0f} |")
-    print(f"| ms per signature | {1000 * signing_seconds / signers:.2f} |")
-    print(f"| full chain verification, seconds | {verify_seconds:.3f} |")
-
-
-if __name__ == "__main__":
-    main()
+    name = f"declaration chain, {signers} signers"
+    return [
+        {
+            "scenario": f"{name}: appends (sequential, one lock each)",
+            "value": round(signers / signing_seconds),
+            "unit": "signatures/s",
+            "target": "",
+        },
+        {
+            "scenario": f"{name}: per signature",
+            "value": round(1000 * signing_seconds / signers, 2),
+            "unit": "ms",
+            "target": "",
+        },
+        {"scenario": f"{name}: full verification", "value": round(verify_seconds, 3), "unit": "s", "target": ""},
+    ]

@@ -153,20 +153,19 @@ def run():
     created = sum(1 for result in results if result[0] == 201)
     sold_out = sum(1 for result in results if result[0] == 409 and result[1] == "sold_out")
     errors = sum(1 for result in results if result[0] >= 500 or result[0] == 0)
+    name = f"ticketing rush, {ATTEMPTS} orders for {SEATS} seats (gunicorn -w 2, SQLite)"
     return [
+        {"scenario": f"{name}: seats taken", "value": taken, "unit": "seats", "target": f"= {SEATS}"},
+        {"scenario": f"{name}: orders accepted", "value": created, "unit": "orders", "target": f"= {SEATS}"},
+        {"scenario": f"{name}: oversold", "value": max(passes - SEATS, 0), "unit": "passes", "target": "= 0"},
+        {"scenario": f"{name}: sold_out answers", "value": sold_out, "unit": "answers", "target": ""},
+        {"scenario": f"{name}: server errors", "value": errors, "unit": "answers", "target": "= 0"},
+        {"scenario": f"{name}: throughput", "value": round(ATTEMPTS / wall, 1), "unit": "req/s", "target": ""},
+        {"scenario": f"{name}: p50", "value": round(statistics.median(latencies), 1), "unit": "ms", "target": ""},
         {
-            "scenario": "ticketing: registration rush (gunicorn -w 2, SQLite)",
-            "attempts": ATTEMPTS,
-            "seats": SEATS,
-            "orders 201": created,
-            "seats taken": taken,
-            "oversold": max(passes - SEATS, 0),
-            "sold_out 409": sold_out,
-            "other 4xx": ATTEMPTS - created - sold_out - errors,
-            "server errors": errors,
-            "req/s": round(ATTEMPTS / wall, 1),
-            "p50 ms": round(statistics.median(latencies), 1),
-            "p99 ms": round(latencies[int(len(latencies) * 0.99) - 1], 1),
-            "ok": "yes" if (taken == SEATS and passes == SEATS and errors == 0 and created == SEATS) else "NO",
-        }
+            "scenario": f"{name}: p99",
+            "value": round(latencies[int(len(latencies) * 0.99) - 1], 1),
+            "unit": "ms",
+            "target": "",
+        },
     ]
