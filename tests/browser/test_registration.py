@@ -64,8 +64,13 @@ def test_kol_registration_vetted_in_admin_then_link_shows_decision(
     assert participant.status == ParticipantStatus.APPROVED
     assert participant.decided_by == organizer
     to_kol = [message for message in mailoutbox if message.to == ["cuong.nguyen@example.vn"]]
-    assert len(to_kol) == 2  # "received, pending" then "approved"
-    link = LINK.search(to_kol[-1].body).group(0)
+    # "received, pending", "approved", then the badge that approval earns
+    assert [m.subject.split(": ", 1)[1] for m in to_kol[:2]] == [
+        "Đăng ký của bạn: Đang chờ duyệt",
+        "Đăng ký của bạn: Đã duyệt",
+    ]
+    assert len(to_kol) == 3 and to_kol[2].attachments[0][2] == "application/pdf"
+    link = LINK.search(to_kol[1].body).group(0)
     assert link.startswith(live_server.url)
 
     kol_context = browser.new_context(**CONTEXT)
