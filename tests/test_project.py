@@ -115,3 +115,27 @@ def test_seed_demo_builds_a_realistic_conference_and_is_repeatable():
     roles = {u.username: set(u.groups.values_list("name", flat=True)) for u in User.objects.all()}
     assert roles == {"bantochuc": {"Organizer"}, "soatve": {"Door staff"}, "truongcua": {"Door supervisor"}}
     assert User.objects.get(username="bantochuc").check_password("demo-bantochuc")
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "expected"),
+    [
+        ("", ("ORM", "django.core.cache.backends.locmem.LocMemCache")),
+        ("redis://127.0.0.1:6379/1", ("Redis", "django.core.cache.backends.redis.RedisCache")),
+    ],
+)
+def test_job_broker_and_cache_follow_redis_url(tmp_path, redis_url, expected):
+    """ORM broker by default; REDIS_URL switches django-q2 and the cache to Redis (configuration only)."""
+    script = (
+        "import django; django.setup(); from django.conf import settings; from django_q.brokers import get_broker; "
+        "print(type(get_broker()).__name__, settings.CACHES['default']['BACKEND'])"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "conference.settings",
+        "DATA_DIR": str(tmp_path),
+        "REDIS_URL": redis_url,
+    }
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert tuple(result.stdout.split()) == expected
