@@ -96,3 +96,21 @@ def resolve_badge(code):
     if _badge_resolver is None or not code:
         return None
     return _badge_resolver(code)
+
+
+_event_links = []
+
+
+def event_link(order=50):
+    """Register func(event) -> [(label, url), …]: links on the public event page (agenda, tickets…)."""
+
+    def register(func):
+        _event_links.append((order, func))
+        _event_links.sort(key=lambda item: item[0])
+        return func
+
+    return register
+
+
+def event_links(event):
+    return [link for _order, func in _event_links for link in func(event)]

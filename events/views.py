@@ -19,7 +19,8 @@ def event_list(request):
 
 def event_detail(request, slug):
     event = selectors.public_event(slug)
-    return render(request, "events/event_detail.html", {"event": event, "categories": Category})
+    context = {"event": event, "categories": Category, "links": extensions.event_links(event)}
+    return render(request, "events/event_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,10 +10,18 @@ class AgendaConfig(AppConfig):
     verbose_name = _("Agenda")
 
     def ready(self):
-        from events.extensions import demo_seeder, personal_panel
+        from events.extensions import demo_seeder, event_link, personal_panel
 
         from .demo import seed_agenda
         from .views import personal_panel as agenda_panel
 
         personal_panel(order=30)(agenda_panel)
         demo_seeder(order=30)(seed_agenda)
+        event_link(order=10)(agenda_link)
+
+
+def agenda_link(event):
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    return [(_("Agenda"), reverse("agenda:agenda", args=[event.slug]))]

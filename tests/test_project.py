@@ -139,3 +139,16 @@ def test_job_broker_and_cache_follow_redis_url(tmp_path, redis_url, expected):
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert tuple(result.stdout.split()) == expected
+
+
+@pytest.mark.django_db
+def test_event_page_links_the_agenda_tickets_and_declarations_of_the_demo(client):
+    from events.models import Declaration
+
+    call_command("seed_demo", verbosity=0)
+    html = client.get("/e/kol-2027/").content.decode()
+    assert '<a class="button" href="/e/kol-2027/agenda/">Chương trình</a>' in html
+    assert '<a class="button" href="/e/kol-2027/tickets/">Mua thẻ tham dự</a>' in html
+    for declaration in Declaration.objects.filter(event__slug="kol-2027").exclude(status="draft"):
+        assert f'href="/e/kol-2027/declarations/{declaration.slug}/"' in html
+    assert Declaration.objects.filter(event__slug="kol-2027").exclude(status="draft").count() == 2

@@ -22,6 +22,7 @@ class TicketingConfig(AppConfig):
         extensions.personal_panel(order=20)(views.badge_panel)
         extensions.personal_panel(order=25)(panels.orders_panel)
         extensions.demo_seeder(order=20)(demo.seed_tickets)
+        extensions.event_link(order=20)(panels.tickets_link)
         post_migrate.connect(schedule_order_expiry, sender=self)
 
 

@@ -1,8 +1,11 @@
 """The declarations panel on the personal page: read, sign, or withdraw until sealed."""
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 
-from ..extensions import personal_panel
+from ..extensions import event_link, personal_panel
+from ..models import Declaration
+from ..models.declaration import DeclarationStatus
 from . import selectors, services
 
 
@@ -15,3 +18,12 @@ def declarations_panel(request, participant):
         declaration.my_role = services.signing_role(declaration, participant)
     context = {"event": participant.event, "participant": participant, "declarations": declarations}
     return render_to_string("events/declaration/_panel.html", context, request=request)
+
+
+@event_link(order=40)
+def declaration_links(event):
+    public = Declaration.objects.filter(event=event).exclude(status=DeclarationStatus.DRAFT).order_by("pk")
+    return [
+        (declaration.title, reverse("declarations:public", args=[event.slug, declaration.slug]))
+        for declaration in public
+    ]
