@@ -118,11 +118,19 @@ def badge_print(badge):
     )
 
 
-def participants_to_print(*, event, category="", only_unprinted=True, registered_since=None):
+def participants_to_print(*, event, category="", ticket_type=None, only_unprinted=True, registered_since=None):
     """Participants of a print filter who hold a valid ticket, in print order (category, name)."""
     queryset = with_valid_ticket(Participant.objects.filter(event=event))
     if category:
         queryset = queryset.filter(category=category)
+    if ticket_type is not None:
+        queryset = queryset.filter(
+            Exists(
+                OrderPosition.objects.filter(
+                    participant_id=OuterRef("pk"), ticket_type=ticket_type, order__status=OrderStatus.PAID
+                )
+            )
+        )
     if only_unprinted:
         queryset = queryset.exclude(badge__printed_at__isnull=False)
     if registered_since is not None:
