@@ -20,7 +20,7 @@ from events.models import Event
 
 from . import selectors, services
 from .enums import BadgeLayout, PrintJobStatus
-from .errors import NoValidTicket
+from .errors import TICKET_TYPE_OF_ANOTHER_EVENT, NoValidTicket
 from .forms import BankStatementForm
 from .models import (
     Badge,
@@ -133,6 +133,9 @@ class BadgeAdmin(admin.ModelAdmin):
         )
 
 
+PRINT_FILTER_FIELDS = ["event", "category", "ticket_type", "only_unprinted", "registered_since", "layout"]
+
+
 class PrintJobForm(forms.ModelForm):
     category = forms.ChoiceField(
         label=_("category"), choices=[("", _("All categories")), *Category.choices], required=False
@@ -140,7 +143,21 @@ class PrintJobForm(forms.ModelForm):
 
     class Meta:
         model = PrintJob
-        fields = ["event", "category", "only_unprinted", "registered_since", "layout"]
+        fields = PRINT_FILTER_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "ticket_type" in self.fields:
+            field = self.fields["ticket_type"]
+            field.queryset = field.queryset.select_related("event").order_by("event", "pk")
+            field.label_from_instance = lambda ticket_type: f"{ticket_type.event} · {ticket_type}"
+
+    def clean(self):
+        cleaned = super().clean()
+        event, ticket_type = cleaned.get("event"), cleaned.get("ticket_type")
+        if event and ticket_type and ticket_type.event_id != event.pk:
+            self.add_error("ticket_type", TICKET_TYPE_OF_ANOTHER_EVENT)
+        return cleaned
 
 
 @admin.register(PrintJob)
@@ -152,13 +169,13 @@ class PrintJobAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["event", "category", "only_unprinted", "registered_since", "layout"]
-        return ["event", "category", "only_unprinted", "registered_since", "layout", *self.readonly_fields]
+            return PRINT_FILTER_FIELDS
+        return [*PRINT_FILTER_FIELDS, *self.readonly_fields]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["event", "category", "only_unprinted", "registered_since", "layout", *self.readonly_fields]
+        return [*PRINT_FILTER_FIELDS, *self.readonly_fields]
 
     @admin.display(description=_("progress"))
     def progress(self, obj):
@@ -184,6 +201,7 @@ class PrintJobAdmin(admin.ModelAdmin):
         job = services.create_print_job(
             event=obj.event,
             category=obj.category,
+            ticket_type=obj.ticket_type,
             only_unprinted=obj.only_unprinted,
             registered_since=obj.registered_since,
             layout=obj.layout,

@@ -28,6 +28,14 @@ class NoValidTicket(DomainError):
         super().__init__("no_valid_ticket", _("A badge is issued once your participation is confirmed."))
 
 
+TICKET_TYPE_OF_ANOTHER_EVENT = _("This ticket type belongs to another event.")
+
+
+class TicketTypeOfAnotherEvent(DomainError):
+    def __init__(self):
+        super().__init__("ticket_type_of_another_event", TICKET_TYPE_OF_ANOTHER_EVENT, field="ticket_type")
+
+
 class BadgeNotFound(NotFound):
     def __init__(self):
         super().__init__("badge_not_found", _("No badge has been issued for this participant yet."))

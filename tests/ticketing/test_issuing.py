@@ -4,7 +4,8 @@ from events import services as event_services
 from events.enums import Category, ConsentPurpose, ParticipantStatus
 from tests.events.factories import make_invitation, make_participant
 from ticketing.enums import OrderSource, OrderStatus
-from ticketing.models import OrderPosition, Quota
+from ticketing.models import Badge, OrderPosition, Quota
+from ticketing.services import check_badge_code
 
 from .factories import make_free_type
 
@@ -19,6 +20,22 @@ def test_approving_a_kol_issues_their_free_pass(event, organizer):
     assert (position.participant_id, position.ticket_type_id, position.price) == (kol.pk, free.pk, 0)
     assert (position.order.status, position.order.source) == (OrderStatus.PAID, OrderSource.APPROVAL)
     assert Quota.objects.get().taken == 1
+
+
+def test_approving_a_kol_issues_the_pass_then_the_badge_it_makes_valid(event, organizer):
+    make_free_type(event, Category.KOL)
+    kol = make_participant(event, category=Category.KOL)
+    event_services.decide_application(participant=kol, decision=ParticipantStatus.APPROVED, by=organizer)
+    badge = Badge.objects.get(participant=kol)
+    assert check_badge_code(badge.code) == badge
+
+
+def test_approving_without_a_free_pass_for_the_category_issues_no_badge(event, organizer):
+    make_free_type(event, Category.KOL)
+    regulator = make_participant(event, category=Category.REGULATOR)
+    event_services.decide_application(participant=regulator, decision=ParticipantStatus.APPROVED, by=organizer)
+    assert OrderPosition.objects.count() == 0
+    assert Badge.objects.count() == 0
 
 
 def test_rejecting_issues_nothing(event, organizer):

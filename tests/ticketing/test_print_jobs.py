@@ -5,13 +5,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.enums import Category, ParticipantStatus
+from events.errors import DomainError
 from events.models import Participant
 from tests.events.factories import make_participant
 from ticketing import services
 from ticketing.enums import BadgeLayout, PrintJobStatus
 from ticketing.models import Badge, PrintJob
+from ticketing.services.issuing import issue_free_pass
+from ticketing.services.payments import mark_transfer_received
 
 from .conftest import decoded_codes, pdf_page_count, pdf_pages
+from .factories import make_business_type, make_free_type, place_order
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -202,3 +206,72 @@ def test_participant_admin_action_issues_badges_to_valid_ticket_holders_only(eve
 
     assert sorted(Badge.objects.values_list("participant_id", flat=True)) == sorted(p.pk for p in approved)
     assert "Đã cấp và gửi e-mail 2 thẻ." in response.content.decode()
+
+
+def ticket_holders(event, organizer):
+    """Two paid business pass holders and two KOLs with free passes issued on approval."""
+    business_type, free_type = make_business_type(event), make_free_type(event, Category.KOL)
+    order = place_order(event, business_type, 2)
+    mark_transfer_received(order=order, by=organizer)
+    kols = approved_people(event, 2, category=Category.KOL)
+    for kol in kols:
+        issue_free_pass(kol)
+    buyers = [position.participant for position in order.positions.all()]
+    return business_type, free_type, buyers, kols
+
+
+def test_print_job_filters_by_ticket_type(event, organizer):
+    business_type, free_type, buyers, kols = ticket_holders(event, organizer)
+    approved_people(event, 1, category=Category.KOL)  # approved but holds no pass: never printed
+
+    business = run_job(event, organizer, ticket_type=business_type)
+    free = run_job(event, organizer, ticket_type=free_type)
+    every = run_job(event, organizer, only_unprinted=False)
+
+    assert business.ticket_type == business_type
+    assert sorted(business.participant_ids) == sorted(p.pk for p in buyers)
+    assert sorted(free.participant_ids) == sorted(p.pk for p in kols)
+    assert sorted(every.participant_ids) == sorted(p.pk for p in [*buyers, *kols])
+
+
+def test_print_job_with_a_ticket_type_of_another_event_is_refused(event, organizer, other_event):
+    foreign = make_business_type(other_event)
+
+    with pytest.raises(DomainError) as error:
+        services.create_print_job(event=event, ticket_type=foreign, layout=BadgeLayout.SHEET, by=organizer)
+
+    assert error.value.code == "ticket_type_of_another_event"
+    assert PrintJob.objects.count() == 0
+
+
+def test_admin_print_job_form_filters_by_ticket_type(event, organizer, organizer_client):
+    business_type, _free_type, buyers, _kols = ticket_holders(event, organizer)
+
+    form = organizer_client.get(reverse("admin:ticketing_printjob_add")).content.decode()
+    response = organizer_client.post(
+        reverse("admin:ticketing_printjob_add"),
+        {"event": event.pk, "category": "", "ticket_type": business_type.pk, "layout": BadgeLayout.SHEET},
+    )
+
+    assert 'name="ticket_type"' in form
+    assert f"{event} · {business_type}" in form
+    assert response.status_code == 302
+    job = PrintJob.objects.get()
+    assert job.ticket_type == business_type
+    assert sorted(job.participant_ids) == sorted(p.pk for p in buyers)
+    change_page = organizer_client.get(reverse("admin:ticketing_printjob_change", args=[job.pk])).content.decode()
+    assert str(business_type) in change_page
+
+
+def test_admin_print_job_form_refuses_a_ticket_type_of_another_event(event, organizer_client, other_event):
+    foreign = make_business_type(other_event)
+
+    response = organizer_client.post(
+        reverse("admin:ticketing_printjob_add"),
+        {"event": event.pk, "category": "", "ticket_type": foreign.pk, "layout": BadgeLayout.SHEET},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 200
+    assert "This ticket type belongs to another event." in response.content.decode()
+    assert PrintJob.objects.count() == 0

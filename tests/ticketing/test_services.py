@@ -8,6 +8,9 @@ from tests.events.factories import make_invitation, make_participant
 from ticketing import codes, services
 from ticketing.errors import BadgeCodeInvalid, NoValidTicket
 from ticketing.models import Badge, EventKey
+from ticketing.services.payments import mark_transfer_received, refund_order
+
+from .factories import make_business_type, place_order
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -148,6 +151,28 @@ def test_check_badge_code_fails_once_the_holder_is_rejected(approved, organizer)
 
     assert error.value.reason == "no_valid_ticket"
     assert isinstance(error.value, DomainError)
+
+
+def test_check_badge_code_fails_once_the_pass_order_is_refunded(event, organizer):
+    order = place_order(event, make_business_type(event))
+    mark_transfer_received(order=order, by=organizer)
+    badge = services.issue_badge(order.positions.get().participant)
+    assert services.check_badge_code(badge.code) == badge
+
+    refund_order(order=order, by=organizer)
+
+    with pytest.raises(BadgeCodeInvalid) as error:
+        services.check_badge_code(badge.code)
+    assert error.value.reason == "no_valid_ticket"
+    assert services.participant_for_badge_code(badge.code) is None
+
+
+def test_issue_badge_in_an_event_with_ticket_types_needs_a_pass(approved):
+    make_business_type(approved.event)
+
+    with pytest.raises(NoValidTicket):
+        services.issue_badge(approved)
+    assert Badge.objects.count() == 0
 
 
 def test_event_key_is_one_per_event_and_codes_differ_between_events(approved, other_event):

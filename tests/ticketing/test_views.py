@@ -61,6 +61,28 @@ def test_badge_download_of_a_pending_participant_is_404(client, event):
     assert client.get(reverse("ticketing:badge_download", args=[event.slug])).status_code == 404
 
 
+def test_badge_download_in_an_event_with_ticket_types_without_a_pass_is_404(client, approved):
+    make_business_type(approved.event)
+    page = open_personal_page(client, approved).content.decode()
+
+    assert client.get(reverse("ticketing:badge_download", args=[approved.event.slug])).status_code == 404
+    assert reverse("ticketing:badge_download", args=[approved.event.slug]) not in page
+    assert Badge.objects.count() == 0
+
+
+def test_badge_download_of_a_paid_pass_holder_gives_their_badge(client, event, business_type, organizer, tmp_path):
+    order = place_order(event, business_type)
+    mark_transfer_received(order=order, by=organizer)
+    holder = order.positions.get().participant
+    open_personal_page(client, holder)
+
+    response = client.get(reverse("ticketing:badge_download", args=[event.slug]))
+
+    assert response.status_code == 200
+    (page,) = pdf_pages(b"".join(response.streaming_content), tmp_path)
+    assert decoded_codes(page) == [Badge.objects.get(participant=holder).code]
+
+
 def test_badge_download_serves_the_sessions_own_participant_only(client, event, approved):
     other = make_participant(event, full_name="Phạm Đức Mạnh", status=ParticipantStatus.APPROVED)
     open_personal_page(client, other)

@@ -62,6 +62,15 @@ class PrintJob(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="print_jobs", verbose_name=_("event"))
     category = models.CharField(_("category"), max_length=16, blank=True, help_text=_("Empty: all categories."))
+    ticket_type = models.ForeignKey(
+        "ticketing.TicketType",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ticket type"),
+        help_text=_("Empty: every ticket type. Otherwise only holders of a paid pass of this type."),
+    )
     only_unprinted = models.BooleanField(_("only badges not yet printed"), default=True)
     registered_since = models.DateTimeField(_("registered since"), null=True, blank=True)
     layout = models.CharField(_("layout"), max_length=8, choices=BadgeLayout.choices, default=BadgeLayout.SHEET)

@@ -15,7 +15,7 @@ from events.tasks import enqueue
 
 from .. import codes, pdf, selectors
 from ..enums import PrintJobStatus
-from ..errors import BadgeCodeInvalid, NoValidTicket
+from ..errors import BadgeCodeInvalid, NoValidTicket, TicketTypeOfAnotherEvent
 from ..models import Badge, EventKey, PrintJob
 
 # Badges per PDF chunk of a print job: big enough that WeasyPrint's per-document
@@ -191,11 +191,14 @@ def mark_printed(badges, *, printed=True):
 # --- Bulk print jobs -----------------------------------------------------------
 
 
-def create_print_job(*, event, category="", only_unprinted=True, registered_since=None, layout, by):
+def create_print_job(*, event, category="", ticket_type=None, only_unprinted=True, registered_since=None, layout, by):
     """Queue a bulk print of the badges matching a filter; the PDF is built in the background."""
+    if ticket_type is not None and ticket_type.event_id != event.pk:
+        raise TicketTypeOfAnotherEvent()
     job = PrintJob.objects.create(
         event=event,
         category=category,
+        ticket_type=ticket_type,
         only_unprinted=only_unprinted,
         registered_since=registered_since,
         layout=layout,
@@ -214,6 +217,7 @@ def start_print_job(job):
     participants = selectors.participants_to_print(
         event=job.event,
         category=job.category,
+        ticket_type=job.ticket_type,
         only_unprinted=job.only_unprinted,
         registered_since=job.registered_since,
     )
