@@ -152,3 +152,15 @@ def test_event_page_links_the_agenda_tickets_and_declarations_of_the_demo(client
     for declaration in Declaration.objects.filter(event__slug="kol-2027").exclude(status="draft"):
         assert f'href="/e/kol-2027/declarations/{declaration.slug}/"' in html
     assert Declaration.objects.filter(event__slug="kol-2027").exclude(status="draft").count() == 2
+
+
+def test_vietnamese_dates_and_numbers_follow_vietnamese_conventions():
+    from datetime import date
+
+    from django.utils import formats, translation
+
+    with translation.override("vi"):
+        assert formats.date_format(date(2026, 7, 28), "SHORT_DATE_FORMAT") == "28/07/2026"
+        assert formats.number_format(1500000, force_grouping=True) == "1.500.000"
+    with translation.override("en"):
+        assert formats.date_format(date(2026, 7, 28), "SHORT_DATE_FORMAT") == "07/28/2026"
