@@ -21,7 +21,8 @@ from . import codes, selectors, services, stripe_gateway, vietqr
 from .enums import OrderStatus
 from .errors import BadgeNotFound, NoValidTicket
 from .models import Order
-from .schemas import BadgeOut, OrderCreatedOut, OrderIn, OrderOut, PublicKeyOut, TicketTypeOut
+from .schemas import BadgeOut, OrderCreatedOut, OrderIn, OrderOut, PublicKeyOut, ScanIn, ScanOut, TicketTypeOut, UndoOut
+from .services import checkin
 from .services import orders as order_services
 
 router = Router(tags=["ticketing"])
@@ -229,3 +230,56 @@ def _order_out(order):
         order.vietqr = vietqr.payload(bin=bank["bin"], account=bank["account"], amount=order.total, purpose=order.code)
     order.card_payment_available = stripe_gateway.is_configured()
     return order
+
+
+# --- Door check-in ------------------------------------------------------------
+
+
+def _scan_out(outcome):
+    participant = outcome.participant
+    return {
+        "result": outcome.result,
+        "message": outcome.message,
+        "participant": None
+        if participant is None
+        else {
+            "name": participant.full_name,
+            "category": participant.category,
+            "organization": participant.organization,
+            "title": participant.title,
+        },
+        "checked_in_at": outcome.checked_in_at,
+        "gate": outcome.gate,
+        "check_in_id": outcome.check_in_id,
+    }
+
+
+@router.post(
+    "/checkin/scan",
+    response={200: ScanOut, 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
+    auth=STAFF_AUTH,
+    summary="Judge a scanned badge code at a gate and admit its holder once (door staff, scope checkin:scan)",
+)
+def checkin_scan(request, payload: ScanIn):
+    require(request, permissions.is_door_staff, "checkin:scan")
+    outcome = checkin.scan(
+        code=payload.code,
+        gate=payload.gate,
+        session_id=payload.session,
+        event_slug=payload.event,
+        by=request.user,
+        device=getattr(request, "api_token", None),
+    )
+    return _scan_out(outcome)
+
+
+@router.post(
+    "/checkin/{check_in_id}/undo",
+    response={200: UndoOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    auth=STAFF_AUTH,
+    summary="Undo a mistaken admission (door supervisors, scope checkin:undo)",
+)
+def checkin_undo(request, check_in_id: int):
+    require(request, permissions.is_door_supervisor, "checkin:undo")
+    check_in = checkin.undo(check_in_id=check_in_id, by=request.user, device=getattr(request, "api_token", None))
+    return {"check_in_id": check_in.pk, "undone_at": check_in.undone_at}
