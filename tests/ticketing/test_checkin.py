@@ -3,48 +3,15 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from events.enums import Category, ParticipantStatus
-from events.permissions import DOOR_SUPERVISOR
-from tests.events.factories import make_participant
+from events.enums import ParticipantStatus
 from ticketing import codes, services
 from ticketing.enums import ScanResult
 from ticketing.models import CheckIn, ScanLog
 from ticketing.services import checkin
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def open_event(event):
-    # The doors are open: the event runs today (local time).
-    event.start_date = event.end_date = timezone.localdate()
-    event.save()
-    return event
-
-
-@pytest.fixture
-def holder(open_event):
-    participant = make_participant(
-        open_event,
-        full_name="Trần Thị Thu Hằng",
-        title="Giám đốc",
-        organization="Công ty Truyền thông Sao Việt",
-        category=Category.KOL,
-        status=ParticipantStatus.APPROVED,
-    )
-    services.issue_badge(participant)
-    participant.refresh_from_db()
-    return participant
-
-
-@pytest.fixture
-def supervisor(db):
-    user = User.objects.create_user(username="truongca", password="pw-truongca")
-    user.groups.add(Group.objects.get(name=DOOR_SUPERVISOR))
-    return user
 
 
 def forged(code):
