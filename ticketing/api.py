@@ -7,11 +7,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.security import APIKeyHeader
+from ninja.security import APIKeyHeader, SessionAuth
 
 from events import permissions
 from events import selectors as event_selectors
-from events.api import STAFF_AUTH, RegistrationTokenAuth, require
+from events.api import STAFF_AUTH, RegistrationTokenAuth, TokenAuth, require
 from events.errors import DomainError, NotFound
 from events.models import Participant
 from events.schemas import ErrorOut, ValidationErrorOut
@@ -234,6 +234,11 @@ def _order_out(order):
 
 # --- Door check-in ------------------------------------------------------------
 
+# The bearer token is tried FIRST: ninja's SessionAuth raises 403 on a failed CSRF
+# check instead of passing to the next method, so in STAFF_AUTH's order a device's
+# POST without a CSRF cookie never reaches TokenAuth. Pages still get CSRF checks.
+DOOR_AUTH = [TokenAuth(), SessionAuth()]
+
 
 def _scan_out(outcome):
     participant = outcome.participant
@@ -257,7 +262,7 @@ def _scan_out(outcome):
 @router.post(
     "/checkin/scan",
     response={200: ScanOut, 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
-    auth=STAFF_AUTH,
+    auth=DOOR_AUTH,
     summary="Judge a scanned badge code at a gate and admit its holder once (door staff, scope checkin:scan)",
 )
 def checkin_scan(request, payload: ScanIn):
@@ -276,7 +281,7 @@ def checkin_scan(request, payload: ScanIn):
 @router.post(
     "/checkin/{check_in_id}/undo",
     response={200: UndoOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-    auth=STAFF_AUTH,
+    auth=DOOR_AUTH,
     summary="Undo a mistaken admission (door supervisors, scope checkin:undo)",
 )
 def checkin_undo(request, check_in_id: int):
