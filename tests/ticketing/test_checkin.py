@@ -251,3 +251,16 @@ def test_key_cache_forgets_a_deleted_events_key(holder, door_staff):
     EventKey.objects.filter(event_id=holder.event_id).get().delete()
 
     assert checkin.public_key(holder.event_id) is None
+
+
+def test_admin_lists_admissions_and_scans_read_only(organizer_client, holder, door_staff):
+    checkin.scan(code=holder.badge.code, gate="Cổng A", by=door_staff)
+    check_in = CheckIn.objects.get()
+
+    listing = organizer_client.get("/admin/ticketing/checkin/?q=Hằng")
+    scans = organizer_client.get("/admin/ticketing/scanlog/")
+    delete = organizer_client.get(f"/admin/ticketing/checkin/{check_in.pk}/delete/")
+
+    assert (listing.status_code, scans.status_code, delete.status_code) == (200, 200, 403)
+    assert "Trần Thị Thu Hằng" in listing.content.decode()
+    assert "Cổng A" in scans.content.decode()
