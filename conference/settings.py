@@ -200,6 +200,11 @@ X_FRAME_OPTIONS = "DENY"
 # How long an e-mailed magic link opens the personal page.
 MAGIC_LINK_MAX_AGE = int(os.environ.get("MAGIC_LINK_MAX_AGE", str(7 * 24 * 3600)))
 
+# Door check-in window: doors admit from this many hours before the first day (00:00)
+# until this many hours after the last day ends (24:00), local time.
+CHECKIN_OPENS_HOURS_BEFORE = int(os.environ.get("CHECKIN_OPENS_HOURS_BEFORE", "24"))
+CHECKIN_CLOSES_HOURS_AFTER = int(os.environ.get("CHECKIN_CLOSES_HOURS_AFTER", "6"))
+
 # --- Tickets and payments ---------------------------------------------------
 # Unpaid orders give their seats back after this long (bank transfers can take a day).
 TICKETING_ORDER_PAYMENT_MINUTES = int(os.environ.get("TICKETING_ORDER_PAYMENT_MINUTES", str(24 * 60)))

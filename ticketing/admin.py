@@ -24,6 +24,7 @@ from .errors import TICKET_TYPE_OF_ANOTHER_EVENT, NoValidTicket
 from .forms import BankStatementForm
 from .models import (
     Badge,
+    CheckIn,
     EventKey,
     Order,
     OrderNote,
@@ -32,6 +33,7 @@ from .models import (
     PrintJob,
     Quota,
     Refund,
+    ScanLog,
     StripeEvent,
     TicketType,
     Voucher,
@@ -48,6 +50,38 @@ def issue_badges(modeladmin, request, queryset):
     modeladmin.message_user(
         request, gettext("%(count)d badge(s) issued and e-mailed.") % {"count": issued}, messages.SUCCESS
     )
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    # Read-only: admissions are made by scans and undone through the API, never edited or deleted.
+    list_display = ["participant", "event", "session_id", "gate", "checked_in_at", "checked_in_by", "undone_at"]
+    list_filter = ["event", "gate", "session_id"]
+    search_fields = ["participant__full_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScanLog)
+class ScanLogAdmin(admin.ModelAdmin):
+    list_display = ["scanned_at", "gate", "session_id", "result", "user", "device", "participant_id_claimed"]
+    list_filter = ["result", "gate"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(EventKey)

@@ -7,11 +7,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.security import APIKeyHeader
+from ninja.security import APIKeyHeader, SessionAuth
 
 from events import permissions
 from events import selectors as event_selectors
-from events.api import STAFF_AUTH, RegistrationTokenAuth, require
+from events.api import STAFF_AUTH, RegistrationTokenAuth, TokenAuth, require
 from events.errors import DomainError, NotFound
 from events.models import Participant
 from events.schemas import ErrorOut, ValidationErrorOut
@@ -21,7 +21,8 @@ from . import codes, selectors, services, stripe_gateway, vietqr
 from .enums import OrderStatus
 from .errors import BadgeNotFound, NoValidTicket
 from .models import Order
-from .schemas import BadgeOut, OrderCreatedOut, OrderIn, OrderOut, PublicKeyOut, TicketTypeOut
+from .schemas import BadgeOut, OrderCreatedOut, OrderIn, OrderOut, PublicKeyOut, ScanIn, ScanOut, TicketTypeOut, UndoOut
+from .services import checkin
 from .services import orders as order_services
 
 router = Router(tags=["ticketing"])
@@ -229,3 +230,61 @@ def _order_out(order):
         order.vietqr = vietqr.payload(bin=bank["bin"], account=bank["account"], amount=order.total, purpose=order.code)
     order.card_payment_available = stripe_gateway.is_configured()
     return order
+
+
+# --- Door check-in ------------------------------------------------------------
+
+# The bearer token is tried FIRST: ninja's SessionAuth raises 403 on a failed CSRF
+# check instead of passing to the next method, so in STAFF_AUTH's order a device's
+# POST without a CSRF cookie never reaches TokenAuth. Pages still get CSRF checks.
+DOOR_AUTH = [TokenAuth(), SessionAuth()]
+
+
+def _scan_out(outcome):
+    participant = outcome.participant
+    return {
+        "result": outcome.result,
+        "message": outcome.message,
+        "participant": None
+        if participant is None
+        else {
+            "name": participant.full_name,
+            "category": participant.category,
+            "organization": participant.organization,
+            "title": participant.title,
+        },
+        "checked_in_at": outcome.checked_in_at,
+        "gate": outcome.gate,
+        "check_in_id": outcome.check_in_id,
+    }
+
+
+@router.post(
+    "/checkin/scan",
+    response={200: ScanOut, 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
+    auth=DOOR_AUTH,
+    summary="Judge a scanned badge code at a gate and admit its holder once (door staff, scope checkin:scan)",
+)
+def checkin_scan(request, payload: ScanIn):
+    require(request, permissions.is_door_staff, "checkin:scan")
+    outcome = checkin.scan(
+        code=payload.code,
+        gate=payload.gate,
+        session_id=payload.session,
+        event_slug=payload.event,
+        by=request.user,
+        device=getattr(request, "api_token", None),
+    )
+    return _scan_out(outcome)
+
+
+@router.post(
+    "/checkin/{check_in_id}/undo",
+    response={200: UndoOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    auth=DOOR_AUTH,
+    summary="Undo a mistaken admission (door supervisors, scope checkin:undo)",
+)
+def checkin_undo(request, check_in_id: int):
+    require(request, permissions.is_door_supervisor, "checkin:undo")
+    check_in = checkin.undo(check_in_id=check_in_id, by=request.user, device=getattr(request, "api_token", None))
+    return {"check_in_id": check_in.pk, "undone_at": check_in.undone_at}

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,6 +24,12 @@ class TicketingConfig(AppConfig):
         extensions.demo_seeder(order=20)(demo.seed_tickets)
         extensions.event_link(order=20)(panels.tickets_link)
         post_migrate.connect(schedule_order_expiry, sender=self)
+        # The scanner's in-memory public keys must not outlive the keys themselves.
+        from .models import EventKey
+        from .services.checkin import forget_public_keys
+
+        post_save.connect(forget_public_keys, sender=EventKey, dispatch_uid="checkin-keys-save")
+        post_delete.connect(forget_public_keys, sender=EventKey, dispatch_uid="checkin-keys-delete")
 
 
 EXPIRY_SCHEDULE = "ticketing: expire unpaid orders"

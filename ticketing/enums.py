@@ -49,3 +49,16 @@ class PaymentState(models.TextChoices):
 class OrderSource(models.TextChoices):
     PURCHASE = "purchase", _("Purchase")
     APPROVAL = "approval", _("Issued on approval")
+
+
+class ScanResult(models.TextChoices):
+    """What a door scan answers (the scan API's stable `result` values), plus `undone` in the scan log."""
+
+    ADMITTED = "admitted", _("Admitted")
+    ALREADY_CHECKED_IN = "already_checked_in", _("Already checked in")
+    INVALID = "invalid", _("Invalid badge")
+    REVOKED = "revoked", _("Revoked badge")
+    WRONG_EVENT = "wrong_event", _("Wrong event")
+    NOT_ALLOWED = "not_allowed", _("No valid ticket")
+    NOT_OPEN = "not_open", _("Check-in not open")
+    UNDONE = "undone", _("Admission undone")

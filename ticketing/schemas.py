@@ -85,3 +85,33 @@ class OrderOut(Schema):
 
 class OrderCreatedOut(OrderOut):
     token: str = Field(description="Keep it secret: send it as X-Order-Token to read this order.")
+
+
+class ScanIn(Schema):
+    """A door scan. `event` (the event's slug) names the gate's event: a badge of another event is wrong_event."""
+
+    code: str = Field(max_length=2000)
+    gate: str = Field(min_length=1, max_length=64)
+    session: int | None = Field(default=None, ge=1)
+    event: str | None = Field(default=None, max_length=50)
+
+
+class ScanParticipantOut(Schema):
+    name: str
+    category: str
+    organization: str
+    title: str
+
+
+class ScanOut(Schema):
+    result: str
+    message: str
+    participant: ScanParticipantOut | None
+    checked_in_at: datetime | None
+    gate: str | None
+    check_in_id: int | None = None
+
+
+class UndoOut(Schema):
+    check_in_id: int
+    undone_at: datetime

@@ -8,11 +8,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import pytest
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
 from PIL import Image
 
 from events.enums import Category, EventStatus, ParticipantStatus
 from events.models import Event
+from events.permissions import DOOR_SUPERVISOR
 from tests.events.factories import make_participant
+from ticketing import services
 
 from .factories import make_business_type
 
@@ -171,3 +175,36 @@ def fake_stripe(settings):
     yield fake
     server.shutdown()
     server.server_close()
+
+
+# --- Door check-in ------------------------------------------------------------
+
+
+@pytest.fixture
+def open_event(event):
+    # The doors are open: the event runs today (local time).
+    event.start_date = event.end_date = timezone.localdate()
+    event.save()
+    return event
+
+
+@pytest.fixture
+def holder(open_event):
+    participant = make_participant(
+        open_event,
+        full_name="Trần Thị Thu Hằng",
+        title="Giám đốc",
+        organization="Công ty Truyền thông Sao Việt",
+        category=Category.KOL,
+        status=ParticipantStatus.APPROVED,
+    )
+    services.issue_badge(participant)
+    participant.refresh_from_db()
+    return participant
+
+
+@pytest.fixture
+def supervisor(db):
+    user = User.objects.create_user(username="truongca", password="pw-truongca")
+    user.groups.add(Group.objects.get(name=DOOR_SUPERVISOR))
+    return user

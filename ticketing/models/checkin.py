@@ -1,0 +1,81 @@
+"""Door check-in: one admission per participant and door, and a log of every scan."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from events.models import ApiToken, Event, Participant
+
+from ..enums import ScanResult
+
+# session_id 0 is the event's main door; another value is an agenda session's id
+# (an integer, not a foreign key: ticketing does not import the sessions app).
+WHOLE_EVENT = 0
+
+
+class CheckIn(models.Model):
+    """A participant admitted through a door. Undoing sets undone_at/undone_by; rows are never deleted."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="check_ins", verbose_name=_("event"))
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="check_ins", verbose_name=_("participant")
+    )
+    session_id = models.PositiveIntegerField(_("agenda session"), default=WHOLE_EVENT)
+    gate = models.CharField(_("gate"), max_length=64)
+    checked_in_at = models.DateTimeField(_("checked in at"))
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("checked in by")
+    )
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        constraints = [
+            # Exactly once: at most one admission that is not undone per participant and door.
+            models.UniqueConstraint(
+                fields=["participant", "session_id"],
+                condition=models.Q(undone_at__isnull=True),
+                name="one_active_check_in_per_door",
+            )
+        ]
+        indexes = [models.Index(fields=["event", "checked_in_at"])]
+
+    def __str__(self):
+        return f"{self.participant_id} @ {self.gate}"
+
+
+class ScanLog(models.Model):
+    """Every scan, accepted or not: who, with which device, at which gate, when, what and the verdict."""
+
+    CODE_LENGTH = 200
+
+    scanned_at = models.DateTimeField(_("scanned at"), db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("scanned by")
+    )
+    device = models.ForeignKey(
+        ApiToken, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("device")
+    )
+    gate = models.CharField(_("gate"), max_length=64)
+    session_id = models.PositiveIntegerField(_("agenda session"), default=WHOLE_EVENT)
+    code = models.CharField(_("code"), max_length=CODE_LENGTH)
+    result = models.CharField(_("result"), max_length=24, choices=ScanResult.choices)
+    event_id_claimed = models.PositiveIntegerField(_("event in the code"), null=True, blank=True)
+    participant_id_claimed = models.PositiveIntegerField(_("participant in the code"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scan")
+        verbose_name_plural = _("scans")
+        ordering = ["-scanned_at"]
+
+    def __str__(self):
+        return f"{self.scanned_at:%H:%M:%S} {self.gate} {self.result}"

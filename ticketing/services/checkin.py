@@ -1,0 +1,232 @@
+"""Door check-in: verify a scanned badge code, admit its holder exactly once, log every scan.
+
+Order of work in `scan`, cheapest first: the code's format and Ed25519 signature
+are checked against the event's public key held in process memory (a forged or
+unreadable code costs no lookup; only its log row is written), then ONE query
+reads the holder, the badge version, the ticket's validity and any earlier
+admission; then ONE conditional INSERT admits (guarded by the partial unique
+constraint, so two gates racing get exactly one row); then the log row. A first
+scan is three queries once the event's key is cached.
+
+Which event a gate belongs to: the request may name it (`event`, the event's
+slug); when it does, a valid badge of another event answers `wrong_event`.
+
+The check-in window: from CHECKIN_OPENS_HOURS_BEFORE hours before the event's
+first day (00:00 local time) to CHECKIN_CLOSES_HOURS_AFTER hours after its last
+day ends (24:00 local time).
+"""
+
+import datetime
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events import permissions
+from events.errors import Conflict, NotFound, PermissionDenied
+from events.models import Participant
+
+from .. import codes
+from ..enums import ScanResult
+from ..models import CheckIn, EventKey, ScanLog
+from ..models.checkin import WHOLE_EVENT
+from ..selectors import valid_ticket_condition
+
+# event id -> (raw Ed25519 public key, when cached). An event's key never changes
+# once created, but an event id can be reused after a deletion (SQLite), so an
+# entry is dropped when an EventKey is saved or deleted in this process
+# (ticketing.apps) and re-read after PUBLIC_KEY_TTL seconds in any case.
+_PUBLIC_KEYS = {}
+PUBLIC_KEY_TTL = 300
+
+
+def forget_public_keys(**kwargs):
+    """Empty the key cache (connected to EventKey's post_save and post_delete)."""
+    _PUBLIC_KEYS.clear()
+
+
+def _messages():
+    return {
+        ScanResult.ADMITTED: _("Welcome! Admitted."),
+        ScanResult.ALREADY_CHECKED_IN: _("Already checked in."),
+        ScanResult.INVALID: _("Invalid badge: unreadable, forged or damaged."),
+        ScanResult.REVOKED: _("This badge was replaced by a newer one."),
+        ScanResult.WRONG_EVENT: _("This badge is for another event."),
+        ScanResult.NOT_ALLOWED: _("No valid ticket: send the holder to the help desk."),
+        ScanResult.NOT_OPEN: _("Check-in is not open now."),
+        ScanResult.UNDONE: _("Admission undone."),
+    }
+
+
+@dataclass
+class ScanOutcome:
+    """The answer to one scan; `participant` and the first admission are set when the badge was found."""
+
+    result: str
+    participant: Participant | None = None
+    checked_in_at: datetime.datetime | None = None
+    gate: str | None = None
+    check_in_id: int | None = None
+
+    @property
+    def message(self):
+        return str(_messages()[self.result])
+
+
+def public_key(event_id):
+    """The event's public key (bytes) from the in-process cache, or None for an event without a key."""
+    cached = _PUBLIC_KEYS.get(event_id)
+    if cached is not None and time.monotonic() - cached[1] < PUBLIC_KEY_TTL:
+        return cached[0]
+    stored = EventKey.objects.filter(event_id=event_id).values_list("public_key", flat=True).first()
+    if stored is None:
+        return None
+    _PUBLIC_KEYS[event_id] = (bytes(stored), time.monotonic())
+    return bytes(stored)
+
+
+def verified_claim(code):
+    """The claim of a genuinely signed code, or None. No query once the event's key is cached."""
+    try:
+        claim = codes.read_claim(code)
+    except codes.CodeError:
+        return None
+    key = public_key(claim.event_id)
+    if key is None:
+        return None
+    try:
+        return codes.verify_code(key, code)
+    except codes.CodeError:
+        return None
+
+
+def window(event):
+    """(opens, closes): the aware datetimes between which the event's doors admit."""
+    tz = timezone.get_current_timezone()
+    first = datetime.datetime.combine(event.start_date, datetime.time.min, tzinfo=tz)
+    after_last = datetime.datetime.combine(event.end_date + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return (
+        first - datetime.timedelta(hours=settings.CHECKIN_OPENS_HOURS_BEFORE),
+        after_last + datetime.timedelta(hours=settings.CHECKIN_CLOSES_HOURS_AFTER),
+    )
+
+
+def _holder(claim, session_id):
+    """The claimed participant with badge, event, ticket validity and active admission: one query."""
+    active = CheckIn.objects.filter(participant_id=OuterRef("pk"), session_id=session_id, undone_at__isnull=True)
+    return (
+        Participant.objects.select_related("event", "badge")
+        .defer("badge__qr_png", "badge__code")  # the QR image is kilobytes; the scan has the code
+        .annotate(
+            ticket_valid=ExpressionWrapper(valid_ticket_condition(), output_field=BooleanField()),
+            admitted_at=Subquery(active.values("checked_in_at")[:1]),
+            admitted_gate=Subquery(active.values("gate")[:1]),
+        )
+        .filter(pk=claim.participant_id, event_id=claim.event_id)
+        .first()
+    )
+
+
+def _admit(participant, *, session_id, gate, by, now, guarded=True):
+    """INSERT the admission unless an active one exists; the new row's id, or None if another gate won.
+
+    ON CONFLICT DO NOTHING (PostgreSQL and SQLite >= 3.35) lets the unique
+    constraint decide in the same statement: no failed statement, no savepoint,
+    no aborted transaction. `guarded=False` exists only for the test that shows
+    the race is real without the guard.
+    """
+    table = CheckIn._meta.db_table
+    at = connection.ops.adapt_datetimefield_value(now)
+    sql = (
+        f"INSERT INTO {table} (event_id, participant_id, session_id, gate, checked_in_at, checked_in_by_id)"
+        " VALUES (%s, %s, %s, %s, %s, %s)"
+    )
+    if guarded:
+        sql += " ON CONFLICT DO NOTHING"
+    sql += " RETURNING id"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [participant.event_id, participant.pk, session_id, gate, at, by.pk])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def scan(*, code, gate, session_id=None, by, device=None, event_slug=None, now=None, _guarded=True):
+    """Judge one scanned code at a gate and admit its holder at most once. Always returns a ScanOutcome."""
+    now = now or timezone.now()
+    code = (code or "").strip()
+    session_id = session_id or WHOLE_EVENT
+    claim = verified_claim(code)
+    outcome = _judge(claim, code, gate, session_id, by, event_slug, now, _guarded) if claim else None
+    if outcome is None:
+        outcome = ScanOutcome(ScanResult.INVALID)
+    ScanLog.objects.create(
+        scanned_at=now,
+        user=by,
+        device=device,
+        gate=gate,
+        session_id=session_id,
+        code=code[: ScanLog.CODE_LENGTH],
+        result=outcome.result,
+        event_id_claimed=claim.event_id if claim else None,
+        participant_id_claimed=claim.participant_id if claim else None,
+    )
+    return outcome
+
+
+def _judge(claim, code, gate, session_id, by, event_slug, now, guarded):
+    participant = _holder(claim, session_id)
+    badge = getattr(participant, "badge", None) if participant else None
+    if badge is None:
+        return None
+    found = ScanOutcome(ScanResult.INVALID, participant=participant)
+    if event_slug and participant.event.slug != event_slug:
+        found.result = ScanResult.WRONG_EVENT
+    elif claim.version != badge.version:
+        found.result = ScanResult.REVOKED
+    elif not participant.ticket_valid:
+        found.result = ScanResult.NOT_ALLOWED
+    elif not (window(participant.event)[0] <= now < window(participant.event)[1]):
+        found.result = ScanResult.NOT_OPEN
+    elif participant.admitted_at is not None:
+        found.result = ScanResult.ALREADY_CHECKED_IN
+        found.checked_in_at, found.gate = participant.admitted_at, participant.admitted_gate
+    else:
+        check_in_id = _admit(participant, session_id=session_id, gate=gate, by=by, now=now, guarded=guarded)
+        if check_in_id is not None:
+            found.result = ScanResult.ADMITTED
+            found.checked_in_at, found.gate, found.check_in_id = now, gate, check_in_id
+        else:
+            first = CheckIn.objects.get(participant=participant, session_id=session_id, undone_at__isnull=True)
+            found.result = ScanResult.ALREADY_CHECKED_IN
+            found.checked_in_at, found.gate = first.checked_in_at, first.gate
+    return found
+
+
+def undo(*, check_in_id, by, device=None):
+    """A door supervisor voids a mistaken admission: flagged and logged, never deleted."""
+    if not permissions.is_door_supervisor(by):
+        raise PermissionDenied("forbidden", _("Only a door supervisor can undo an admission."))
+    now = timezone.now()
+    check_in = CheckIn.objects.filter(pk=check_in_id).first()
+    if check_in is None:
+        raise NotFound("check_in_not_found", _("No such admission."))
+    updated = CheckIn.objects.filter(pk=check_in_id, undone_at__isnull=True).update(undone_at=now, undone_by=by)
+    if not updated:
+        raise Conflict("check_in_already_undone", _("This admission was already undone."))
+    ScanLog.objects.create(
+        scanned_at=now,
+        user=by,
+        device=device,
+        gate=check_in.gate,
+        session_id=check_in.session_id,
+        code="",
+        result=ScanResult.UNDONE,
+        event_id_claimed=check_in.event_id,
+        participant_id_claimed=check_in.participant_id,
+    )
+    check_in.undone_at, check_in.undone_by = now, by
+    return check_in
