@@ -58,7 +58,9 @@ class RegistrationTokenAuth(APIKeyHeader):
         return Participant.objects.select_related("event").filter(token=key).first() if key else None
 
 
-STAFF_AUTH = [SessionAuth(), TokenAuth()]
+# Token first: ninja stops at a session auth whose CSRF check fails, so a bearer
+# request without a CSRF cookie must be recognised before it gets there.
+STAFF_AUTH = [TokenAuth(), SessionAuth()]
 
 
 def require(request, predicate, scope):

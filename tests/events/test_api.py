@@ -274,3 +274,20 @@ def test_openapi_schema_and_docs_are_served(client):
     assert schema["info"]["title"] == "National KOL Conference API"
     assert "/api/v1/events/{slug}/registrations" in schema["paths"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_bearer_token_works_from_a_client_that_enforces_csrf(organizer, event):
+    """A script has no CSRF cookie: the token must be tried before the session auth refuses."""
+    from django.test import Client
+
+    _token, secret = services.issue_api_token(user=organizer, name="script", scopes=["participants:decide"])
+    participant = make_participant(event)
+    client = Client(enforce_csrf_checks=True)
+    response = post_json(
+        client,
+        f"/api/v1/participants/{participant.pk}/decision",
+        {"decision": "waitlisted"},
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "waitlisted"
