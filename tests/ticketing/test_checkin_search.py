@@ -119,3 +119,15 @@ def test_admit_participant_of_another_event_is_404(staff_client, cuong, other_ev
 
     assert (response.status_code, response.json()["code"]) == (404, "participant_not_found")
     assert CheckIn.objects.count() == 0
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_search_query_count_does_not_grow(staff_client, open_event, door_staff, count_queries, size):
+    for number in range(size):
+        make_participant(open_event, full_name=f"Võ Minh Cường {number}", status=ParticipantStatus.APPROVED)
+    staff_client.get(SEARCH, {"event": "kol-2027", "q": "cuong"})  # warm the session and user
+
+    queries = count_queries(lambda: staff_client.get(SEARCH, {"event": "kol-2027", "q": "cuong"}))
+
+    # session, user, groups (permission), event, names, matches
+    assert queries == 6
