@@ -244,6 +244,7 @@
         camera.stream = stream;
         var video = $("camera");
         video.srcObject = stream;
+        video.hidden = false;
         video.play();
         camera.timer = setInterval(scanFrame, 150);
         $("camera-toggle").textContent = t("camera_off");
@@ -258,6 +259,7 @@
     clearInterval(camera.timer);
     if (camera.stream) camera.stream.getTracks().forEach(function (track) { track.stop(); });
     camera.stream = null;
+    $("camera").hidden = true;
     $("camera-toggle").textContent = t("camera_on");
     $("camera-status").textContent = "";
   }
@@ -273,7 +275,7 @@
     context.drawImage(video, 0, 0, canvas.width, canvas.height);
     var image = context.getImageData(0, 0, canvas.width, canvas.height);
     var found = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
-    if (!found || !found.data) return;
+    if (!found || !found.data || busy) return; // a code met while another is being judged is taken next frame
     var now = Date.now();
     var repeat = found.data === camera.lastCode && now - camera.lastSeen < DEBOUNCE_MS;
     camera.lastSeen = now;
