@@ -6,14 +6,14 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Status
 from ninja.security import APIKeyHeader, SessionAuth
 
 from events import permissions
 from events import selectors as event_selectors
 from events.api import STAFF_AUTH, RegistrationTokenAuth, TokenAuth, require
 from events.errors import DomainError, NotFound
-from events.models import Participant
+from events.models import Event, Participant
 from events.schemas import ErrorOut, ValidationErrorOut
 from events.selectors import public_event
 
@@ -21,7 +21,7 @@ from . import codes, selectors, services, stripe_gateway, vietqr
 from .enums import OrderStatus
 from .errors import BadgeNotFound, NoValidTicket
 from .models import Order
-from .schemas import BadgeOut, OrderCreatedOut, OrderIn, OrderOut, PublicKeyOut, ScanIn, ScanOut, TicketTypeOut, UndoOut
+from .schemas import AdmitIn, BadgeOut, DoorSearchOut, OrderCreatedOut, OrderIn, OrderOut, PublicKeyOut, ScanIn, ScanOut, TicketTypeOut, UndoOut
 from .services import checkin
 from .services import orders as order_services
 
@@ -288,3 +288,36 @@ def checkin_undo(request, check_in_id: int):
     require(request, permissions.is_door_supervisor, "checkin:undo")
     check_in = checkin.undo(check_in_id=check_in_id, by=request.user, device=getattr(request, "api_token", None))
     return {"check_in_id": check_in.pk, "undone_at": check_in.undone_at}
+
+
+@router.post(
+    "/checkin/admit",
+    response={200: ScanOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    auth=DOOR_AUTH,
+    summary="Admit a participant found by name search, once (door staff, scope checkin:scan); answers like a scan",
+)
+def checkin_admit(request, payload: AdmitIn):
+    require(request, permissions.is_door_staff, "checkin:scan")
+    outcome = checkin.admit_by_name(
+        participant_id=payload.participant,
+        event_slug=payload.event,
+        gate=payload.gate,
+        session_id=payload.session,
+        by=request.user,
+        device=getattr(request, "api_token", None),
+    )
+    return _scan_out(outcome)
+
+
+@router.get(
+    "/checkin/search",
+    response={200: list[DoorSearchOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    auth=DOOR_AUTH,
+    summary="Find an event's participants by name or organization, accents ignored (door staff, scope checkin:scan)",
+)
+def checkin_search(request, event: str, q: str = Query(..., min_length=1, max_length=100)):
+    require(request, permissions.is_door_staff, "checkin:scan")
+    found = Event.objects.filter(slug=event).first()
+    if found is None:
+        raise NotFound("event_not_found", _("No such event."))
+    return selectors.door_search(found, q)

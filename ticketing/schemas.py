@@ -115,3 +115,29 @@ class ScanOut(Schema):
 class UndoOut(Schema):
     check_in_id: int
     undone_at: datetime
+
+
+class AdmitIn(Schema):
+    """Admit a participant found by name search at the door (no badge at hand)."""
+
+    participant: int = Field(ge=1)
+    gate: str = Field(min_length=1, max_length=64)
+    event: str = Field(max_length=50)
+    session: int | None = Field(default=None, ge=1)
+
+
+class DoorSearchOut(Schema):
+    id: int
+    name: str = Field(alias="full_name")
+    category: str
+    category_label: str = Field(alias="get_category_display")
+    organization: str
+    title: str
+    ticket_valid: bool
+    admitted: bool
+    checked_in_at: datetime | None = Field(alias="admitted_at")
+    gate: str | None = Field(alias="admitted_gate")
+
+    @staticmethod
+    def resolve_admitted(obj):
+        return obj.admitted_at is not None

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import translation
 
@@ -229,3 +229,31 @@ def bank_account():
     """The organizers' account for VietQR transfers (settings.VIETQR_BANK), or None when not configured."""
     bank = getattr(settings, "VIETQR_BANK", None) or {}
     return bank if bank.get("bin") and bank.get("account") else None
+
+
+DOOR_SEARCH_LIMIT = 20
+
+
+def door_search(event, query, *, limit=DOOR_SEARCH_LIMIT):
+    """The event's participants whose name or organization matches `query`, accents and case ignored.
+
+    For the door's name search (people without their badge). Two queries at any
+    size: the names are folded in Python with events.collation (the database
+    has no Vietnamese accent folding), then the matches are read with their
+    ticket validity and active whole-event admission. Vietnamese name order.
+    """
+    from events import collation
+
+    from .models import CheckIn
+    from .models.checkin import WHOLE_EVENT
+
+    rows = Participant.objects.filter(event=event).values_list("pk", "full_name", "organization")
+    found = [row for row in rows if collation.matches(query, row[1], row[2])]
+    found = collation.sort_people(found, name=lambda row: row[1])[:limit]
+    active = CheckIn.objects.filter(participant_id=OuterRef("pk"), session_id=WHOLE_EVENT, undone_at__isnull=True)
+    people = Participant.objects.filter(pk__in=[row[0] for row in found]).annotate(
+        ticket_valid=ExpressionWrapper(valid_ticket_condition(), output_field=BooleanField()),
+        admitted_at=Subquery(active.values("checked_in_at")[:1]),
+        admitted_gate=Subquery(active.values("gate")[:1]),
+    )
+    return collation.sort_people(people, name=lambda person: person.full_name)

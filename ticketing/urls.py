@@ -7,6 +7,7 @@ app_name = "ticketing"
 urlpatterns = [
     path("e/<slug:slug>/me/badge.pdf", views.badge_download, name="badge_download"),
     path("badges/print-jobs/<int:job_id>/download/", views.print_job_download, name="print_job_download"),
+    path("e/<slug:slug>/checkin/", views.scanner, name="scanner"),
     path("e/<slug:slug>/tickets/", views.buy, name="buy"),
     path("orders/<str:token>/", views.order_page, name="order"),
     path("orders/<str:token>/pay/card/", views.pay_by_card, name="pay_by_card"),

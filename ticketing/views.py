@@ -1,20 +1,24 @@
-"""Attendee pages of the ticketing app: the badge download and the personal-page panel."""
+"""Pages of the ticketing app: badge download, personal-page panel, ticket shop and the door scanner."""
 
 import base64
+import json
 import logging
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods, require_POST
 
 from events import links, permissions
 from events import selectors as event_selectors
+from events.enums import Category
 from events.errors import DomainError
 from events.selectors import public_event
 
@@ -182,3 +186,42 @@ def stripe_webhook(request):
         logger.warning("Stripe webhook not applied: %s", error.code)
         return HttpResponse(error.code, status=409)
     return HttpResponse(outcome)
+
+
+@login_required
+@ensure_csrf_cookie
+def scanner(request, slug):
+    """The door scanner page (camera, handheld scanner, name search) for door staff, supervisors, organizers."""
+    if not permissions.is_door_staff(request.user):
+        raise PermissionDenied
+    event = event_selectors.event_for_staff(slug)
+    context = {
+        "event": event,
+        "texts": json.dumps(scanner_texts(), ensure_ascii=False),
+        "categories": json.dumps({value: str(label) for value, label in Category.choices}, ensure_ascii=False),
+    }
+    return render(request, "ticketing/scanner.html", context)
+
+
+def scanner_texts():
+    """The scanner script's words, translated here and handed over in a data attribute (no inline script)."""
+    return {
+        "admitted": _("Admitted"),
+        "already_checked_in": _("Already checked in"),
+        "invalid": _("Invalid badge"),
+        "revoked": _("Replaced badge"),
+        "wrong_event": _("Wrong event"),
+        "not_allowed": _("Not allowed"),
+        "not_open": _("Check-in not open"),
+        "error": _("No answer from the server"),
+        "error_message": _("Check the connection and scan again."),
+        "first_admission": _("First admitted at {time} · Gate: {gate}"),
+        "admit": _("Admit"),
+        "already_in": _("Already in · {time} · Gate: {gate}"),
+        "no_ticket": _("No valid ticket"),
+        "nobody": _("Nobody found."),
+        "camera_off": _("Camera off"),
+        "camera_on": _("Camera on"),
+        "camera_failed": _("The camera is not available: use a handheld scanner or the name search."),
+        "camera_scanning": _("Point the camera at the badge's QR code."),
+    }

@@ -39,12 +39,14 @@ def badge_holder(event, name):
 
 
 def scan_all(url, bodies, secrets):
+    """POST each body with its device token, all released together; url is one address or one per body."""
+    urls = url if isinstance(url, list) else [url] * len(bodies)
     barrier = threading.Barrier(len(bodies))
     results = [None] * len(bodies)
 
     def scan(index):
         request = urllib.request.Request(
-            url,
+            urls[index],
             data=json.dumps(bodies[index]).encode(),
             headers={"Content-Type": "application/json", "Authorization": f"Bearer {secrets[index]}"},
             method="POST",

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from events import permissions
 from events.errors import Conflict, NotFound, PermissionDenied
-from events.models import Participant
+from events.models import Event, Participant
 
 from .. import codes
 from ..enums import ScanResult
@@ -182,10 +182,16 @@ def _judge(claim, code, gate, session_id, by, event_slug, now, guarded):
     badge = getattr(participant, "badge", None) if participant else None
     if badge is None:
         return None
+    revoked = claim.version != badge.version
+    return _decide(participant, revoked, gate, session_id, by, event_slug, now, guarded)
+
+
+def _decide(participant, revoked, gate, session_id, by, event_slug, now, guarded=True):
+    """The verdict for a found holder, checked in order; admits (exactly once) when nothing forbids it."""
     found = ScanOutcome(ScanResult.INVALID, participant=participant)
     if event_slug and participant.event.slug != event_slug:
         found.result = ScanResult.WRONG_EVENT
-    elif claim.version != badge.version:
+    elif revoked:
         found.result = ScanResult.REVOKED
     elif not participant.ticket_valid:
         found.result = ScanResult.NOT_ALLOWED
@@ -204,6 +210,35 @@ def _judge(claim, code, gate, session_id, by, event_slug, now, guarded):
             found.result = ScanResult.ALREADY_CHECKED_IN
             found.checked_in_at, found.gate = first.checked_in_at, first.gate
     return found
+
+
+def admit_by_name(*, participant_id, event_slug, gate, by, session_id=None, device=None, now=None):
+    """Admit a participant whom door staff found by name (no badge at hand), at most once.
+
+    The same rules and the same guarded INSERT as a badge scan, except the badge
+    version (there is no code to compare). Logged in ScanLog with an empty code.
+    NotFound when the participant is not one of the event's.
+    """
+    now = now or timezone.now()
+    session_id = session_id or WHOLE_EVENT
+    event_id = Event.objects.filter(slug=event_slug).values_list("pk", flat=True).first()
+    claim = codes.BadgeClaim(event_id=event_id, participant_id=participant_id, version=None)
+    participant = _holder(claim, session_id) if event_id else None
+    if participant is None:
+        raise NotFound("participant_not_found", _("No such participant at this event."))
+    outcome = _decide(participant, False, gate, session_id, by, event_slug, now)
+    ScanLog.objects.create(
+        scanned_at=now,
+        user=by,
+        device=device,
+        gate=gate,
+        session_id=session_id,
+        code="",
+        result=outcome.result,
+        event_id_claimed=event_id,
+        participant_id_claimed=participant.pk,
+    )
+    return outcome
 
 
 def undo(*, check_in_id, by, device=None):
