@@ -80,6 +80,15 @@ def not_found(request, exc):
     return api.create_response(request, {"code": "not_found", "message": _("Not found.")}, status=404)
 
 
+# ninja wraps any body its parser cannot read (not JSON, wrong encoding) in
+# HttpError(400, "Cannot parse request body…"); the contract says malformed
+# bodies answer 422, like a body of the wrong shape.
+UNPARSEABLE_BODY = "Cannot parse request body"
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc):
+    if exc.status_code == 400 and str(exc).startswith(UNPARSEABLE_BODY):
+        body = {"code": "invalid", "message": _("The request body is not valid JSON."), "errors": {}}
+        return api.create_response(request, body, status=422)
     return api.create_response(request, {"code": "http_error", "message": str(exc)}, status=exc.status_code)

@@ -22,6 +22,8 @@ registers the one resolver, events only asks it.
     participant_admin_action(issue_badges)      # an action on the admin's participant list
 """
 
+from dataclasses import dataclass
+
 _panels = []
 _seeders = []
 _badge_resolver = None
@@ -114,3 +116,37 @@ def event_link(order=50):
 
 def event_links(event):
     return [link for _order, func in _event_links for link in func(event)]
+
+
+# --- Session doors ---------------------------------------------------------
+# The check-in door of an agenda session needs the session's seats and the
+# holder's reservation, which belong to sessions; ticketing asks through here.
+
+
+@dataclass(frozen=True)
+class SessionDoor:
+    """What a session's door needs to know about one participant.
+
+    `reserved`: the participant holds a confirmed seat reservation (always admitted).
+    `walk_in_seats`: seats left for people without one (the room's seats minus
+    confirmed reservations); None when the session sets no limit.
+    """
+
+    event_id: int
+    reserved: bool
+    walk_in_seats: int | None
+
+
+_session_door = None
+
+
+def register_session_door(func):
+    """Set func(session_id, participant_id) -> SessionDoor | None (None: no such session)."""
+    global _session_door
+    _session_door = func
+    return func
+
+
+def session_door(session_id, participant_id):
+    """The door of an agenda session for one participant, or None (also when no provider is registered)."""
+    return _session_door(session_id, participant_id) if _session_door else None

@@ -10,14 +10,16 @@ class AgendaConfig(AppConfig):
     verbose_name = _("Agenda")
 
     def ready(self):
-        from events.extensions import demo_seeder, event_link, personal_panel
+        from events.extensions import demo_seeder, event_link, personal_panel, register_session_door
 
         from .demo import seed_agenda
+        from .selectors import session_door
         from .views import personal_panel as agenda_panel
 
         personal_panel(order=30)(agenda_panel)
         demo_seeder(order=30)(seed_agenda)
         event_link(order=10)(agenda_link)
+        register_session_door(session_door)  # ticketing's session check-in asks through events
 
 
 def agenda_link(event):

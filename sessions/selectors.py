@@ -1,6 +1,6 @@
 """Reads shared by the agenda's pages, API and exports."""
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext as _
 
 from events.enums import ParticipantStatus
@@ -127,3 +127,30 @@ def speaker_choices(event):
         }
         for r in rows
     ]
+
+
+def session_door(session_id, participant_id):
+    """What a session's check-in door needs for one participant (events.extensions.SessionDoor): one query.
+
+    A cancelled or unknown session has no door (None). A session that takes
+    reservations keeps its confirmed seats for their holders; the rest of the
+    room is for walk-ins. A session without reservations offers the whole room.
+    """
+    from events.extensions import SessionDoor
+
+    reserved = Reservation.objects.filter(
+        session=OuterRef("pk"), participant_id=participant_id, status=ReservationStatus.CONFIRMED
+    )
+    row = (
+        Session.objects.filter(pk=session_id, cancelled_at__isnull=True)
+        .annotate(reserved=Exists(reserved))
+        .values("event_id", "reserved", "seats_taken", "room__capacity")
+        .first()
+    )
+    if row is None:
+        return None
+    return SessionDoor(
+        event_id=row["event_id"],
+        reserved=row["reserved"],
+        walk_in_seats=max(row["room__capacity"] - row["seats_taken"], 0),
+    )

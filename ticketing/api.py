@@ -21,7 +21,20 @@ from . import codes, selectors, services, stripe_gateway, vietqr
 from .enums import OrderStatus
 from .errors import BadgeNotFound, NoValidTicket
 from .models import Order
-from .schemas import AdmitIn, BadgeOut, DoorSearchOut, OrderCreatedOut, OrderIn, OrderOut, PublicKeyOut, ScanIn, ScanOut, TicketTypeOut, UndoOut
+from .schemas import (
+    AdmitIn,
+    ArrivalsOut,
+    BadgeOut,
+    DoorSearchOut,
+    OrderCreatedOut,
+    OrderIn,
+    OrderOut,
+    PublicKeyOut,
+    ScanIn,
+    ScanOut,
+    TicketTypeOut,
+    UndoOut,
+)
 from .services import checkin
 from .services import orders as order_services
 
@@ -261,7 +274,7 @@ def _scan_out(outcome):
 
 @router.post(
     "/checkin/scan",
-    response={200: ScanOut, 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
+    response={200: ScanOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
     auth=DOOR_AUTH,
     summary="Judge a scanned badge code at a gate and admit its holder once (door staff, scope checkin:scan)",
 )
@@ -276,6 +289,18 @@ def checkin_scan(request, payload: ScanIn):
         device=getattr(request, "api_token", None),
     )
     return _scan_out(outcome)
+
+
+@router.get(
+    "/checkin/arrivals",
+    response={200: ArrivalsOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=STAFF_AUTH,
+    summary="Live arrivals of an event: counts, arrivals per 5 minutes, last scans (organizers, scope checkin:read)",
+    url_name="checkin_arrivals",
+)
+def checkin_arrivals(request, event: str):
+    require(request, permissions.is_organizer, "checkin:read")
+    return selectors.arrivals(event_selectors.event_for_staff(event))
 
 
 @router.post(

@@ -61,4 +61,5 @@ class ScanResult(models.TextChoices):
     WRONG_EVENT = "wrong_event", _("Wrong event")
     NOT_ALLOWED = "not_allowed", _("No valid ticket")
     NOT_OPEN = "not_open", _("Check-in not open")
+    NO_SEAT = "no_seat", _("No seat")
     UNDONE = "undone", _("Admission undone")

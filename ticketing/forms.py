@@ -84,3 +84,16 @@ class BankStatementForm(forms.Form):
         if upload.size > 2 * 1024 * 1024:
             raise ValidationError(_("The statement file is larger than 2 MB."))
         return upload
+
+
+class ScannerDeviceForm(forms.Form):
+    name = forms.CharField(
+        label=_("Device name"), max_length=100, help_text=_("E.g. “Phone 3, north door”.")
+    )
+    gate = forms.CharField(label=_("Gate"), max_length=64, required=False)
+
+    def clean_name(self):
+        return normalize_text(self.cleaned_data["name"])
+
+    def clean_gate(self):
+        return normalize_text(self.cleaned_data["gate"])

@@ -141,3 +141,44 @@ class DoorSearchOut(Schema):
     @staticmethod
     def resolve_admitted(obj):
         return obj.admitted_at is not None
+
+
+class CategoryCountOut(Schema):
+    category: str
+    label: str
+    count: int
+
+
+class GateCountOut(Schema):
+    gate: str
+    count: int
+
+
+class SessionCountOut(Schema):
+    session: int
+    count: int
+
+
+class ArrivalBucketOut(Schema):
+    start: datetime
+    count: int
+
+
+class RecentScanOut(Schema):
+    at: datetime
+    name: str
+    gate: str
+    session: int
+    result: str
+    result_label: str
+
+
+class ArrivalsOut(Schema):
+    """Main-door admissions (not undone) by category and gate, session-door admissions, the last scans."""
+
+    admitted: int
+    by_category: list[CategoryCountOut]
+    by_gate: list[GateCountOut]
+    by_session: list[SessionCountOut]
+    series: list[ArrivalBucketOut]
+    recent: list[RecentScanOut]

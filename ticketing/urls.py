@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import checkin_views, views
 
 app_name = "ticketing"
 
@@ -13,5 +13,12 @@ urlpatterns = [
     path("orders/<str:token>/pay/card/", views.pay_by_card, name="pay_by_card"),
     path("orders/<str:token>/cancel/", views.cancel, name="cancel"),
     path("orders/<str:token>/receipt.pdf", views.receipt, name="receipt"),
+    path("e/<slug:slug>/checkin/arrivals/", checkin_views.arrivals, name="arrivals"),
+    path("e/<slug:slug>/checkin/devices/", checkin_views.scanner_devices, name="scanner_devices"),
+    path(
+        "e/<slug:slug>/checkin/devices/<int:token_id>/revoke/",
+        checkin_views.revoke_scanner_device,
+        name="revoke_scanner_device",
+    ),
     path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
 ]

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from events.enums import ParticipantStatus
+from tests.agenda.factories import make_room, make_session
 from ticketing import codes, services
 from ticketing.enums import ScanResult
 from ticketing.models import CheckIn, ScanLog
@@ -143,12 +144,13 @@ def test_scan_outside_the_window_is_not_open(holder, door_staff, settings):
 
 
 def test_scan_session_door_admits_separately_from_the_main_door(holder, door_staff):
+    door = make_session(holder.event, make_room(holder.event)).pk
     main = checkin.scan(code=holder.badge.code, gate="A", by=door_staff)
-    session = checkin.scan(code=holder.badge.code, gate="Phòng 2", by=door_staff, session_id=7)
-    again = checkin.scan(code=holder.badge.code, gate="Phòng 2", by=door_staff, session_id=7)
+    session = checkin.scan(code=holder.badge.code, gate="Phòng 2", by=door_staff, session_id=door)
+    again = checkin.scan(code=holder.badge.code, gate="Phòng 2", by=door_staff, session_id=door)
 
     assert [main.result, session.result, again.result] == ["admitted", "admitted", "already_checked_in"]
-    assert sorted(CheckIn.objects.values_list("session_id", flat=True)) == [0, 7]
+    assert sorted(CheckIn.objects.values_list("session_id", flat=True)) == [0, door]
 
 
 def test_unique_constraint_refuses_a_second_active_admission(holder, door_staff):

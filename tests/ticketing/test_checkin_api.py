@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from events.services import issue_api_token
+from tests.agenda.factories import make_room, make_session
 from ticketing.models import CheckIn, ScanLog
 
 pytestmark = pytest.mark.django_db
@@ -97,10 +98,20 @@ def test_scan_revoked_and_not_allowed_and_not_open(staff_client, holder, setting
 
 
 def test_scan_session_door(staff_client, holder):
-    response = post(staff_client, SCAN, {"code": holder.badge.code, "gate": "Phòng 2", "session": 3})
+    session = make_session(holder.event, make_room(holder.event, capacity=1))
+    body = {"code": holder.badge.code, "gate": "Phòng 2", "session": session.pk}
+
+    response = post(staff_client, SCAN, body)
 
     assert response.json()["result"] == "admitted"
-    assert CheckIn.objects.get().session_id == 3
+    assert CheckIn.objects.get().session_id == session.pk
+
+
+def test_scan_unknown_session_is_404(staff_client, holder):
+    response = post(staff_client, SCAN, {"code": holder.badge.code, "gate": "Phòng 2", "session": 999})
+
+    assert (response.status_code, response.json()["code"]) == (404, "session_not_found")
+    assert CheckIn.objects.count() == 0
 
 
 @pytest.mark.parametrize(
@@ -124,11 +135,16 @@ def test_scan_malformed_body_is_422(staff_client, holder, body):
     assert ScanLog.objects.count() == 0
 
 
-def test_scan_body_that_is_not_json_is_400(staff_client, holder):
-    # Unparseable JSON is answered by the project-wide HttpError handler (conference.api) with 400.
-    response = post(staff_client, SCAN, "not json")
+@pytest.mark.parametrize("raw", ["not json", '{"code": "X", "gate": ', b"\xff\xfe"])
+def test_scan_body_that_is_not_json_is_422(staff_client, holder, raw):
+    response = staff_client.post(SCAN, raw, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
+    assert response.json() == {
+        "code": "invalid",
+        "message": "The request body is not valid JSON.",
+        "errors": {},
+    }
     assert ScanLog.objects.count() == 0
 
 

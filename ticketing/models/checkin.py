@@ -23,6 +23,8 @@ class CheckIn(models.Model):
     session_id = models.PositiveIntegerField(_("agenda session"), default=WHOLE_EVENT)
     gate = models.CharField(_("gate"), max_length=64)
     checked_in_at = models.DateTimeField(_("checked in at"))
+    # At a session door: admitted on a seat reservation (not counted against the walk-in seats).
+    by_reservation = models.BooleanField(_("on a seat reservation"), default=False)
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("checked in by")
     )

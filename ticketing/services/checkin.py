@@ -21,12 +21,12 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events import permissions
+from events import extensions, permissions
 from events.errors import Conflict, NotFound, PermissionDenied
 from events.models import Event, Participant
 
@@ -43,6 +43,9 @@ from ..selectors import valid_ticket_condition
 _PUBLIC_KEYS = {}
 PUBLIC_KEY_TTL = 300
 
+# First key of PostgreSQL's two-key advisory lock taken per session door (the second is the session id).
+SESSION_DOOR_LOCK = 51001
+
 
 def forget_public_keys(**kwargs):
     """Empty the key cache (connected to EventKey's post_save and post_delete)."""
@@ -58,6 +61,7 @@ def _messages():
         ScanResult.WRONG_EVENT: _("This badge is for another event."),
         ScanResult.NOT_ALLOWED: _("No valid ticket: send the holder to the help desk."),
         ScanResult.NOT_OPEN: _("Check-in is not open now."),
+        ScanResult.NO_SEAT: _("No seat: this session is full and the holder has no reservation."),
         ScanResult.UNDONE: _("Admission undone."),
     }
 
@@ -131,7 +135,7 @@ def _holder(claim, session_id):
     )
 
 
-def _admit(participant, *, session_id, gate, by, now, guarded=True):
+def _admit(participant, *, session_id, gate, by, now, guarded=True, by_reservation=False):
     """INSERT the admission unless an active one exists; the new row's id, or None if another gate won.
 
     ON CONFLICT DO NOTHING (PostgreSQL and SQLite >= 3.35) lets the unique
@@ -142,16 +146,65 @@ def _admit(participant, *, session_id, gate, by, now, guarded=True):
     table = CheckIn._meta.db_table
     at = connection.ops.adapt_datetimefield_value(now)
     sql = (
-        f"INSERT INTO {table} (event_id, participant_id, session_id, gate, checked_in_at, checked_in_by_id)"
-        " VALUES (%s, %s, %s, %s, %s, %s)"
+        f"INSERT INTO {table}"
+        " (event_id, participant_id, session_id, gate, checked_in_at, checked_in_by_id, by_reservation)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s)"
     )
     if guarded:
         sql += " ON CONFLICT DO NOTHING"
     sql += " RETURNING id"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [participant.event_id, participant.pk, session_id, gate, at, by.pk])
+        cursor.execute(sql, [participant.event_id, participant.pk, session_id, gate, at, by.pk, by_reservation])
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def _admit_walk_in(participant, *, session_id, seats, gate, by, now):
+    """INSERT a walk-in admission only while fewer than `seats` walk-ins are inside; the id, or None.
+
+    The count and the insert are one statement (INSERT … SELECT … WHERE count <
+    seats). SQLite runs one writer at a time, so that statement is atomic there;
+    PostgreSQL's READ COMMITTED lets two such statements count the same rows, so
+    a transaction-scoped advisory lock on the session serialises them first.
+    """
+    table = CheckIn._meta.db_table
+    at = connection.ops.adapt_datetimefield_value(now)
+    sql = (
+        f"INSERT INTO {table}"
+        " (event_id, participant_id, session_id, gate, checked_in_at, checked_in_by_id, by_reservation)"
+        " SELECT %s, %s, %s, %s, %s, %s, %s"
+        f" WHERE (SELECT COUNT(*) FROM {table} WHERE session_id = %s AND undone_at IS NULL AND NOT by_reservation) < %s"
+        " ON CONFLICT DO NOTHING RETURNING id"
+    )
+    params = [participant.event_id, participant.pk, session_id, gate, at, by.pk, False, session_id, seats]
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SESSION_DOOR_LOCK, session_id])
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _admit_at_door(participant, *, session_id, gate, by, now, guarded):
+    """Admit at the main door, or at a session's door by reservation or on a free walk-in seat.
+
+    Returns (check-in id or None, whether the door was full). Raises NotFound
+    for a session that does not exist (or is cancelled) in the holder's event.
+    """
+    if session_id == WHOLE_EVENT:
+        return _admit(participant, session_id=session_id, gate=gate, by=by, now=now, guarded=guarded), False
+    door = extensions.session_door(session_id, participant.pk)
+    if door is None or door.event_id != participant.event_id:
+        raise NotFound("session_not_found", _("No such session in this event."))
+    if door.reserved or door.walk_in_seats is None:
+        check_in_id = _admit(
+            participant, session_id=session_id, gate=gate, by=by, now=now, by_reservation=door.reserved
+        )
+        return check_in_id, False
+    check_in_id = _admit_walk_in(
+        participant, session_id=session_id, seats=door.walk_in_seats, gate=gate, by=by, now=now
+    )
+    return check_in_id, check_in_id is None
 
 
 def scan(*, code, gate, session_id=None, by, device=None, event_slug=None, now=None, _guarded=True):
@@ -201,12 +254,19 @@ def _decide(participant, revoked, gate, session_id, by, event_slug, now, guarded
         found.result = ScanResult.ALREADY_CHECKED_IN
         found.checked_in_at, found.gate = participant.admitted_at, participant.admitted_gate
     else:
-        check_in_id = _admit(participant, session_id=session_id, gate=gate, by=by, now=now, guarded=guarded)
+        check_in_id, full = _admit_at_door(
+            participant, session_id=session_id, gate=gate, by=by, now=now, guarded=guarded
+        )
         if check_in_id is not None:
             found.result = ScanResult.ADMITTED
             found.checked_in_at, found.gate, found.check_in_id = now, gate, check_in_id
         else:
-            first = CheckIn.objects.get(participant=participant, session_id=session_id, undone_at__isnull=True)
+            first = CheckIn.objects.filter(
+                participant=participant, session_id=session_id, undone_at__isnull=True
+            ).first()
+            if first is None and full:
+                found.result = ScanResult.NO_SEAT
+                return found
             found.result = ScanResult.ALREADY_CHECKED_IN
             found.checked_in_at, found.gate = first.checked_in_at, first.gate
     return found

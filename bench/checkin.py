@@ -1,0 +1,243 @@
+"""Scan load: first scans, repeated scans and forged codes at concurrency 1, 8 and 20.
+
+A production-style server (gunicorn, 2 sync workers, DEBUG off, as `run.sh start`)
+on a fresh database seeded by SEED below with signed badges; the load
+generator is Python threads on the same machine, each reusing an http.client
+connection where the server keeps it (gunicorn's sync workers close it after
+each answer, so most requests reconnect). Every case is a fixed number of
+requests, so the whole scenario stays around a minute per database.
+SQLite always; PostgreSQL too when one answers at BENCH_PG_URL
+(default postgres://postgres@127.0.0.1:5432/, database checkin_bench created and dropped here).
+"""
+
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONCURRENCY = (1, 8, 20)
+REQUESTS = {1: 100, 8: 400, 20: 400}  # per case and concurrency (seeding badges is the slow part)
+REPEATED_BADGES = 50
+PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/")
+PG_DB = "checkin_bench"
+
+# Run through `manage.py shell -c`: an event open today, BENCH_PARTICIPANTS approved
+# participants with signed badges, a door-staff user and a scanner device token;
+# writes {"secret", "codes"} as JSON to BENCH_SEED_OUT.
+SEED = """
+import json
+import os
+
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from events.enums import Category, EventStatus, ParticipantStatus
+from events.models import Event, Participant
+from events.permissions import DOOR_STAFF
+from events.services import issue_api_token
+from ticketing import services
+
+count = int(os.environ["BENCH_PARTICIPANTS"])
+today = timezone.localdate()
+event = Event.objects.create(
+    slug="checkin-bench", name_vi="Hội nghị KOL", start_date=today, end_date=today, status=EventStatus.PUBLISHED
+)
+categories = [Category.KOL, Category.REGULATOR, Category.BUSINESS]
+Participant.objects.bulk_create(
+    Participant(
+        event=event,
+        full_name=f"Nguyễn Văn Khách {n}",
+        email=f"khach{n}@example.vn",
+        phone="+84912345678",
+        category=categories[n % len(categories)],
+        status=ParticipantStatus.APPROVED,
+    )
+    for n in range(count)
+)
+codes = [services.issue_badge(participant).code for participant in Participant.objects.filter(event=event).order_by("pk")]
+user = User.objects.create_user(username="soatve", password="bench-only")
+user.groups.add(Group.objects.get(name=DOOR_STAFF))
+_token, secret = issue_api_token(user=user, name="Máy quét bench", scopes=["checkin:scan"])
+with open(os.environ["BENCH_SEED_OUT"], "w") as out:
+    json.dump({"secret": secret, "codes": codes}, out)
+"""
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _manage(env, *args):
+    command = [sys.executable, str(ROOT / "manage.py"), *args]
+    return subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+
+
+def _forged(code):
+    last = code[-4]
+    return code[:-4] + ("A" if last != "A" else "B") + code[-3:]
+
+
+def _load(port, secret, bodies, concurrency):
+    """POST every body with `concurrency` threads; (wall seconds, [latency ms], {status: count}, verdicts)."""
+    lock = threading.Lock()
+    queue = iter(bodies)
+    latencies, statuses, verdicts = [], {}, {}
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {secret}"}
+
+    def worker():
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            with lock:
+                body = next(queue, None)
+            if body is None:
+                break
+            started = time.perf_counter()
+            try:
+                connection.request("POST", "/api/v1/checkin/scan", body=body, headers=headers)
+                response = connection.getresponse()
+                payload = response.read()
+                status = response.status
+                verdict = json.loads(payload).get("result", "") if status == 200 else ""
+            except (OSError, http.client.HTTPException, ValueError):
+                connection.close()
+                status, verdict = 0, ""
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(elapsed)
+                statuses[status] = statuses.get(status, 0) + 1
+                verdicts[verdict] = verdicts.get(verdict, 0) + 1
+        connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started, latencies, statuses, verdicts
+
+
+def _wait_until_up(port, server):
+    for _ in range(300):
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn exited")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/events", timeout=1).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+def _cases(codes):
+    """(name, expected verdict, bodies per concurrency) for the three cases; first scans use fresh badges."""
+    fresh = iter(codes[REPEATED_BADGES:])
+    repeated = codes[:REPEATED_BADGES]
+
+    def body(code):
+        return json.dumps({"code": code, "gate": "Cổng A"}).encode()
+
+    first = {c: [body(next(fresh)) for _ in range(REQUESTS[c])] for c in CONCURRENCY}
+    again = {c: [body(repeated[n % len(repeated)]) for n in range(REQUESTS[c])] for c in CONCURRENCY}
+    forged = {c: [body(_forged(repeated[n % len(repeated)])) for n in range(REQUESTS[c])] for c in CONCURRENCY}
+    return [("first scans", "admitted", first), ("repeated scans", "already_checked_in", again), ("forged codes", "invalid", forged)]
+
+
+def _run_on(label, env):
+    """Migrate and seed the database in env, start gunicorn, run every case; rows for the table."""
+    needed = REPEATED_BADGES + sum(REQUESTS.values())
+    _manage(env, "migrate", "-v0")
+    seed_out = Path(env["DATA_DIR"]) / "seed.json"
+    seed_env = {**env, "BENCH_PARTICIPANTS": str(needed), "BENCH_SEED_OUT": str(seed_out)}
+    _manage(seed_env, "shell", "--no-imports", "-c", SEED)
+    seed = json.loads(seed_out.read_text())
+    port = _free_port()
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    server = subprocess.Popen(
+        [str(gunicorn), "conference.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+         "--backlog", "2048", "--log-level", "warning"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    rows = []
+    try:
+        _wait_until_up(port, server)
+        cases = _cases(seed["codes"])
+        # Admit the repeated-scan badges once, so "repeated" means already checked in.
+        _load(port, seed["secret"], [json.dumps({"code": c, "gate": "Cổng A"}).encode() for c in seed["codes"][:REPEATED_BADGES]], 1)
+        for name, expected, bodies in cases:
+            for concurrency in CONCURRENCY:
+                rows += _rows(label, name, expected, concurrency, _load(port, seed["secret"], bodies[concurrency], concurrency))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return rows
+
+
+def _rows(label, name, expected, concurrency, measured):
+    wall, latencies, statuses, verdicts = measured
+    latencies.sort()
+    errors = sum(count for status, count in statuses.items() if status != 200)
+    wrong = sum(count for verdict, count in verdicts.items() if verdict != expected) - errors
+    key = f"checkin {label}: {name}, conc {concurrency}"
+    first_at_8 = name == "first scans" and concurrency == 8
+    return [
+        {"scenario": f"{key}: throughput", "value": round(len(latencies) / wall, 1), "unit": "scans/s",
+         "target": ">= 250" if first_at_8 and label == "SQLite" else ""},
+        {"scenario": f"{key}: p50", "value": round(statistics.median(latencies), 1), "unit": "ms", "target": ""},
+        {"scenario": f"{key}: p99", "value": round(latencies[max(int(len(latencies) * 0.99) - 1, 0)], 1), "unit": "ms",
+         "target": "< 50" if first_at_8 and label == "SQLite" else ""},
+        {"scenario": f"{key}: max", "value": round(latencies[-1], 1), "unit": "ms", "target": ""},
+        {"scenario": f"{key}: errors (non-200)", "value": errors, "unit": "answers", "target": "= 0"},
+        {"scenario": f"{key}: verdicts other than {expected}", "value": wrong, "unit": "answers", "target": "= 0"},
+    ]
+
+
+def _postgres_reachable():
+    try:
+        import psycopg
+    except ImportError:
+        return False
+    try:
+        with psycopg.connect(PG_SERVER + "postgres", connect_timeout=2, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
+            connection.execute(f"CREATE DATABASE {PG_DB}")
+        return True
+    except psycopg.Error:
+        return False
+
+
+def _drop_postgres():
+    import psycopg
+
+    with psycopg.connect(PG_SERVER + "postgres", autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+
+
+def run():
+    base = {**os.environ, "DJANGO_SETTINGS_MODULE": "conference.settings", "DEBUG": "0", "STATIC_MANIFEST": "0",
+            "LOG_LEVEL": "WARNING"}
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-checkin-") as data_dir:
+        env = {**base, "DATA_DIR": data_dir}
+        env.pop("DATABASE_URL", None)  # a fresh SQLite file, like the embedded default
+        rows += _run_on("SQLite", env)
+    if _postgres_reachable():
+        try:
+            with tempfile.TemporaryDirectory(prefix="bench-checkin-pg-") as data_dir:
+                rows += _run_on("PostgreSQL", {**base, "DATA_DIR": data_dir, "DATABASE_URL": PG_SERVER + PG_DB})
+        finally:
+            _drop_postgres()
+    else:
+        rows.append({"scenario": "checkin PostgreSQL", "value": "skipped", "unit": f"no server at {PG_SERVER}", "target": ""})
+    return rows

@@ -1,0 +1,49 @@
+"""Scanner devices: bearer tokens with the `checkin:scan` scope that organizers hand to door hardware."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events import permissions
+from events.errors import NotFound, PermissionDenied
+from events.models import ApiToken
+from events.services import issue_api_token
+
+SCAN_SCOPE = "checkin:scan"
+
+
+def _require_organizer(by):
+    if not permissions.is_organizer(by):
+        raise PermissionDenied("forbidden", _("Only organizers manage scanner devices."))
+
+
+def scanner_devices():
+    """Every scanner device token, newest first, revoked ones included: one query.
+
+    Scopes are a JSON list and SQLite has no JSON `contains`; the token table is
+    small (a few per door), so the scope is checked here.
+    """
+    tokens = ApiToken.objects.select_related("user").order_by("-created_at")
+    return [api_token for api_token in tokens if SCAN_SCOPE in (api_token.scopes or [])]
+
+
+def create_scanner_device(*, name, gate="", by):
+    """Issue a device token acting as the organizer `by`, limited to scanning; returns (token, secret).
+
+    The secret is returned once and only its SHA-256 is stored.
+    """
+    _require_organizer(by)
+    api_token, secret = issue_api_token(user=by, name=name, scopes=[SCAN_SCOPE])
+    if gate:
+        api_token.gate = gate
+        api_token.save(update_fields=["gate"])
+    return api_token, secret
+
+
+def revoke_scanner_device(*, token_id, by):
+    """Stop a device token at once (the row stays for the scan log); revoking twice is a no-op."""
+    _require_organizer(by)
+    api_token = ApiToken.objects.filter(pk=token_id).first()
+    if api_token is None or SCAN_SCOPE not in (api_token.scopes or []):
+        raise NotFound("device_not_found", _("No such scanner device."))
+    ApiToken.objects.filter(pk=token_id, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return api_token
