@@ -20,6 +20,10 @@ registers the one resolver, events only asks it.
     on_approved(issue_badge_if_valid)
 
     participant_admin_action(issue_badges)      # an action on the admin's participant list
+
+    @dashboard_figures(order=20)
+    def ticket_figures(event):                 # -> [events.dashboard.Figure, …] for the organizers' dashboard
+        ...
 """
 
 _panels = []
@@ -114,3 +118,22 @@ def event_link(order=50):
 
 def event_links(event):
     return [link for _order, func in _event_links for link in func(event)]
+
+
+_dashboard_figures = []
+
+
+def dashboard_figures(order=50):
+    """Register func(event) -> [Figure, …]: figures for the organizers' dashboard (see events/dashboard.py)."""
+
+    def register(func):
+        if all(existing is not func for _order, existing in _dashboard_figures):
+            _dashboard_figures.append((order, func))
+            _dashboard_figures.sort(key=lambda item: item[0])
+        return func
+
+    return register
+
+
+def collect_dashboard_figures(event):
+    return [figure for _order, func in _dashboard_figures for figure in func(event)]
