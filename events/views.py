@@ -22,7 +22,12 @@ def event_list(request):
 
 def event_detail(request, slug):
     event = selectors.public_event(slug)
-    context = {"event": event, "categories": Category, "links": extensions.event_links(event)}
+    context = {
+        "event": event,
+        "categories": Category,
+        "links": extensions.event_links(event),
+        "is_organizer": permissions.is_organizer(request.user),
+    }
     return render(request, "events/event_detail.html", context)
 
 

@@ -56,7 +56,8 @@ def test_axe_control_a_page_with_known_faults_fails(page):
 def sign_in(page, live_server, user):
     client = Client()
     client.force_login(user)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
+    page.context.add_cookies([cookie])
 
 
 @pytest.fixture

@@ -21,7 +21,8 @@ def test_dashboard_draws_a_chart_per_figure(page, live_server, event, organizer)
                      chart.data.datasets.map((d) => d.data), canvas.width > 0 && canvas.height > 0];
            })"""
     )
-    assert [key for key, *_rest in charts] == ["registrations", "approvals", "signatures", "tickets", "badges", "arrivals"]
+    keys = [key for key, *_rest in charts]
+    assert keys == ["registrations", "approvals", "signatures", "tickets", "badges", "arrivals"]
     assert charts[3] == ["tickets", "bar", [[42, 50], [100, 50]], True]
     assert charts[5] == ["arrivals", "line", [[2]], True]
     tickets = page.locator("[data-figure=tickets]")

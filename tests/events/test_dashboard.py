@@ -50,7 +50,8 @@ def build_event(event, organizer, size=1):
     Quota.objects.create(event=event, name="Khách mời KOL", size=100, taken=42)
     Quota.objects.create(event=event, name="Doanh nghiệp", size=50, taken=50)
     for index, person in enumerate(p for p in people if p.status == "approved"):
-        Badge.objects.create(participant=person, code=f"code-{person.pk}", printed_at=None if index % 2 else person.created_at)
+        printed_at = None if index % 2 else person.created_at
+        Badge.objects.create(participant=person, code=f"code-{person.pk}", printed_at=printed_at)
         CheckIn.objects.create(
             event=event, participant=person, session_id=WHOLE_EVENT, gate="Cổng A", checked_in_by=organizer,
             checked_in_at=datetime(2027, 8, 14, 7, 10 + index % 40, tzinfo=HANOI),
@@ -59,16 +60,19 @@ def build_event(event, organizer, size=1):
 
 
 def test_dashboard_is_for_organizers_only(client, event, door_staff, organizer):
-    urls = [f"/e/{event.slug}/dashboard/", f"/e/{event.slug}/dashboard/data.json", f"/e/{event.slug}/dashboard/approvals.csv"]
+    base = f"/e/{event.slug}/dashboard/"
+    urls = [base, base + "data.json", base + "approvals.csv"]
     for url in urls:
         assert client.get(url).status_code == 302  # anonymous: sign in first
     client.force_login(door_staff)
-    assert [client.get(url).status_code for url in urls] in ([302] * 3, [403] * 3)
+    assert [client.get(url).status_code for url in urls] == [302] * 3  # not staff: the admin sign-in
     door_staff.is_staff = True
     door_staff.save()
     assert [client.get(url).status_code for url in urls] == [403] * 3
+    assert base not in client.get(f"/e/{event.slug}/").content.decode()
     client.force_login(organizer)
     assert [client.get(url).status_code for url in urls] == [200] * 3
+    assert f'href="{base}"' in client.get(f"/e/{event.slug}/").content.decode()
 
 
 def test_figures_on_fixture_data(organizer_client, event, organizer):
