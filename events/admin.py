@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import exports, extensions, services
+from . import exports, extensions, selectors, services
 from .enums import ParticipantStatus
 from .forms import DecisionForm
 from .models import ApiToken, Channel, Consent, Event, Invitation, Participant
@@ -119,6 +119,13 @@ class ParticipantAdmin(admin.ModelAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/events/participant/decide.html", context)
+
+    def get_search_results(self, request, queryset, search_term):
+        """The admin's own search, plus names matched without accents ("Cuong" finds "Cường")."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found = found | queryset.filter(selectors.matching_people_q(queryset, search_term))
+        return found, may_have_duplicates
 
     def _export(self, queryset, content, extension, content_type):
         response = HttpResponse(content, content_type=content_type)

@@ -7,6 +7,8 @@ import re
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import collation
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 E164 = re.compile(r"\+\d{6,15}")
 
@@ -38,25 +40,31 @@ def _safe_cell(value):
     return value
 
 
+def _in_vietnamese_order(participants):
+    # Lists of people are read in Vietnamese order: given name, middle names, family name.
+    return collation.sort_people(participants, name=lambda participant: participant.full_name)
+
+
 def participants_csv(participants):
-    """UTF-8 with BOM so Excel shows Vietnamese diacritics; returns bytes."""
+    """UTF-8 with BOM so Excel shows Vietnamese diacritics, rows in Vietnamese name order; returns bytes."""
     columns = _columns()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([title for title, _get in columns])
-    for participant in participants:
+    for participant in _in_vietnamese_order(participants):
         writer.writerow([_safe_cell(get(participant)) for _title, get in columns])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def participants_xlsx(participants):
+    """An Excel workbook of the participants, rows in Vietnamese name order; returns bytes."""
     from openpyxl import Workbook  # slow import, only when exporting
 
     columns = _columns()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Participants"))
     sheet.append([title for title, _get in columns])
-    for participant in participants:
+    for participant in _in_vietnamese_order(participants):
         sheet.append([_safe_cell(get(participant)) for _title, get in columns])
     buffer = io.BytesIO()
     workbook.save(buffer)

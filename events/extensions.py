@@ -20,6 +20,10 @@ registers the one resolver, events only asks it.
     on_approved(issue_badge_if_valid)
 
     participant_admin_action(issue_badges)      # an action on the admin's participant list
+
+    @dashboard_figures(order=20)
+    def ticket_figures(event):                 # -> [events.dashboard.Figure, …] for the organizers' dashboard
+        ...
 """
 
 from dataclasses import dataclass
@@ -150,3 +154,20 @@ def register_session_door(func):
 def session_door(session_id, participant_id):
     """The door of an agenda session for one participant, or None (also when no provider is registered)."""
     return _session_door(session_id, participant_id) if _session_door else None
+_dashboard_figures = []
+
+
+def dashboard_figures(order=50):
+    """Register func(event) -> [Figure, …]: figures for the organizers' dashboard (see events/dashboard.py)."""
+
+    def register(func):
+        if all(existing is not func for _order, existing in _dashboard_figures):
+            _dashboard_figures.append((order, func))
+            _dashboard_figures.sort(key=lambda item: item[0])
+        return func
+
+    return register
+
+
+def collect_dashboard_figures(event):
+    return [figure for _order, func in _dashboard_figures for figure in func(event)]

@@ -13,4 +13,7 @@ urlpatterns = [
     path("e/<slug:slug>/me/link/", views.request_link, name="request_link"),
     path("e/<slug:slug>/me/consent/<str:purpose>/withdraw/", views.withdraw_consent, name="withdraw_consent"),
     path("e/<slug:slug>/me/sign-out/", views.sign_out, name="sign_out"),
+    path("e/<slug:slug>/dashboard/", views.dashboard, name="dashboard"),
+    path("e/<slug:slug>/dashboard/data.json", views.dashboard_data, name="dashboard_data"),
+    path("e/<slug:slug>/dashboard/<slug:key>.csv", views.dashboard_csv, name="dashboard_csv"),
 ]

@@ -1,12 +1,15 @@
-"""Public pages: the event, registration, the personal page and magic links."""
+"""Public pages: the event, registration, the personal page and magic links; the organizers' dashboard."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import extensions, links, selectors, services
+from . import dashboard as figures_of, extensions, links, permissions, selectors, services
 from .consent import CONSENT_TEXTS
 from .enums import Category, ConsentPurpose
 from .errors import DomainError
@@ -19,7 +22,12 @@ def event_list(request):
 
 def event_detail(request, slug):
     event = selectors.public_event(slug)
-    context = {"event": event, "categories": Category, "links": extensions.event_links(event)}
+    context = {
+        "event": event,
+        "categories": Category,
+        "links": extensions.event_links(event),
+        "is_organizer": permissions.is_organizer(request.user),
+    }
     return render(request, "events/event_detail.html", context)
 
 
@@ -119,3 +127,38 @@ def withdraw_consent(request, slug, purpose):
 def sign_out(request, slug):
     request.session.flush()
     return redirect("events:event_detail", slug=slug)
+
+
+def _organizer_event(request, slug):
+    # Anonymous visitors are sent to sign in (staff_member_required); signed-in non-organizers get 403.
+    if not permissions.is_organizer(request.user):
+        raise PermissionDenied
+    return selectors.event_for_staff(slug)
+
+
+@staff_member_required
+def dashboard(request, slug):
+    """The organizers' dashboard page; the charts load their data from dashboard_data."""
+    event = _organizer_event(request, slug)
+    return render(request, "events/dashboard.html", {"event": event})
+
+
+@staff_member_required
+def dashboard_data(request, slug):
+    event = _organizer_event(request, slug)
+    figures = [
+        {**item.as_json(), "csv_url": reverse("events:dashboard_csv", args=[slug, item.key])}
+        for item in figures_of.figures(event)
+    ]
+    return JsonResponse({"figures": figures}, json_dumps_params={"ensure_ascii": False})
+
+
+@staff_member_required
+def dashboard_csv(request, slug, key):
+    event = _organizer_event(request, slug)
+    item = figures_of.figure(event, key)
+    if item is None:
+        raise Http404
+    response = HttpResponse(item.csv_bytes(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}-{item.key}.csv"'
+    return response

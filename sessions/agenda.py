@@ -1,12 +1,12 @@
 """The published agenda as objects for pages, the API and the exports (read from one Publication)."""
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from events import collation
 from events.models import localized, normalize_text
 
 from .enums import PersonRole, SessionFormat, SessionLanguage
@@ -157,8 +157,7 @@ class Agenda:
 
 def fold(text):
     """Text for search: case and Vietnamese diacritics ignored, so "pham minh tuan" finds "Phạm Minh Tuấn"."""
-    text = normalize_text(text).casefold().replace("đ", "d")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return collation.search_fold(normalize_text(text))
 
 
 def _session(data, rooms, tracks):

@@ -3,6 +3,7 @@
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext as _
 
+from events import collation
 from events.enums import ParticipantStatus
 from events.errors import NotFound
 from events.models import Participant
@@ -116,9 +117,10 @@ def speaker_choices(event):
     rows = (
         Participant.objects.filter(event=event)
         .exclude(status=ParticipantStatus.REJECTED)
-        .order_by("full_name", "pk")
+        .order_by("pk")
         .values("id", "full_name", "organization", "status")
     )
+    rows = collation.sort_people(rows, name=lambda row: row["full_name"])
     return [
         {
             "id": r["id"],

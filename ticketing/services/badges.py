@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from events import collation
 from events.models import Event
 from events.tasks import enqueue
 
@@ -222,7 +223,9 @@ def start_print_job(job):
         registered_since=job.registered_since,
     )
     issue_badges(participants)
-    ids = list(participants.values_list("pk", flat=True))
+    # Print order: category, then the Vietnamese name order the sorting table at the door expects.
+    rows = participants.values_list("pk", "category", "full_name")
+    ids = [row[0] for row in sorted(rows, key=lambda row: (row[1], collation.person_key(row[2])))]
     chunks = max(1, -(-len(ids) // PRINT_CHUNK_SIZE))
     with transaction.atomic():
         PrintJob.objects.filter(pk=job.pk).update(
