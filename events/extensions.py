@@ -114,3 +114,46 @@ def event_link(order=50):
 
 def event_links(event):
     return [link for _order, func in _event_links for link in func(event)]
+
+
+# --- Organizer e-mail: recipient filters and reminder attachments ----------------
+
+_recipient_filters = []
+_reminder_attachments = []
+
+
+class RecipientFilter:
+    """A filter the compose page offers: choices(event) -> [(value, label)], apply(queryset, value) -> queryset."""
+
+    def __init__(self, key, label, choices, apply, order):
+        self.key, self.label, self.choices, self.apply, self.order = key, label, choices, apply, order
+
+
+def recipient_filter(key, *, label, choices, order=50):
+    """Register apply(participants, value) as the filter `key` of organizer e-mails (e.g. ticket type, session)."""
+
+    def register(apply):
+        global _recipient_filters
+        kept = [item for item in _recipient_filters if item.key != key]
+        _recipient_filters = sorted([*kept, RecipientFilter(key, label, choices, apply, order)], key=lambda f: f.order)
+        return apply
+
+    return register
+
+
+def recipient_filters():
+    return list(_recipient_filters)
+
+
+def reminder_attachment(func):
+    """Register func(participant) -> [(file name, bytes, MIME type)] for the day-before reminder.
+
+    Called in the participant's language; return [] when there is nothing to attach.
+    """
+    if func not in _reminder_attachments:
+        _reminder_attachments.append(func)
+    return func
+
+
+def reminder_attachments(participant):
+    return [attachment for func in _reminder_attachments for attachment in func(participant)]

@@ -10,7 +10,9 @@ class AgendaConfig(AppConfig):
     verbose_name = _("Agenda")
 
     def ready(self):
-        from events.extensions import demo_seeder, event_link, personal_panel
+        from events.extensions import demo_seeder, event_link, personal_panel, recipient_filter, reminder_attachment
+
+        from . import mailing
 
         from .demo import seed_agenda
         from .views import personal_panel as agenda_panel
@@ -18,6 +20,10 @@ class AgendaConfig(AppConfig):
         personal_panel(order=30)(agenda_panel)
         demo_seeder(order=30)(seed_agenda)
         event_link(order=10)(agenda_link)
+        recipient_filter("session", label=mailing.LABEL, choices=mailing.session_choices, order=30)(
+            mailing.filter_by_session
+        )
+        reminder_attachment(mailing.agenda_attachment)
 
 
 def agenda_link(event):
