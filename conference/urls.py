@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("ticketing.urls")),
     path("e/<slug:slug>/agenda/", include("sessions.urls")),
     path("", include("events.declarations.urls")),
+    path("", include("events.campaigns.urls")),
     path("", include("events.urls")),
 ]

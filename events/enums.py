@@ -54,3 +54,27 @@ class ConsentPurpose(models.TextChoices):
 class Language(models.TextChoices):
     VI = "vi", "Tiếng Việt"
     EN = "en", "English"
+
+
+class CampaignKind(models.TextChoices):
+    MESSAGE = "message", _("Message from the organizers")
+    REMINDER = "reminder", _("Day-before reminder")
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENDING = "sending", _("Sending")
+    FINISHED = "finished", _("Finished")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    # Claimed by a job that is sending it right now: no other job may send it too.
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    BOUNCED = "bounced", _("Bounced")
+
+
+# What a sending job (first run or retry) may claim; a bounced address is not tried again.
+SENDABLE_DELIVERIES = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)

@@ -165,9 +165,48 @@ def dashboard_figures(order=50):
             _dashboard_figures.append((order, func))
             _dashboard_figures.sort(key=lambda item: item[0])
         return func
+# --- Organizer e-mail: recipient filters and reminder attachments ----------------
+
+_recipient_filters = []
+_reminder_attachments = []
+
+
+class RecipientFilter:
+    """A filter the compose page offers: choices(event) -> [(value, label)], apply(queryset, value) -> queryset."""
+
+    def __init__(self, key, label, choices, apply, order):
+        self.key, self.label, self.choices, self.apply, self.order = key, label, choices, apply, order
+
+
+def recipient_filter(key, *, label, choices, order=50):
+    """Register apply(participants, value) as the filter `key` of organizer e-mails (e.g. ticket type, session)."""
+
+    def register(apply):
+        global _recipient_filters
+        kept = [item for item in _recipient_filters if item.key != key]
+        _recipient_filters = sorted([*kept, RecipientFilter(key, label, choices, apply, order)], key=lambda f: f.order)
+        return apply
 
     return register
 
 
 def collect_dashboard_figures(event):
     return [figure for _order, func in _dashboard_figures for figure in func(event)]
+
+
+def recipient_filters():
+    return list(_recipient_filters)
+
+
+def reminder_attachment(func):
+    """Register func(participant) -> [(file name, bytes, MIME type)] for the day-before reminder.
+
+    Called in the participant's language; return [] when there is nothing to attach.
+    """
+    if func not in _reminder_attachments:
+        _reminder_attachments.append(func)
+    return func
+
+
+def reminder_attachments(participant):
+    return [attachment for func in _reminder_attachments for attachment in func(participant)]

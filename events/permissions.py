@@ -66,3 +66,8 @@ def can_manage_badges(user):
 def can_manage_payments(user):
     """Mark transfers received, import bank statements, refund, cancel orders."""
     return is_organizer(user)
+
+
+def can_send_mail(user):
+    """Compose, preview, send and retry e-mails to participants."""
+    return is_organizer(user)

@@ -33,3 +33,18 @@ def after_approval(participant_id):
     """What the upper apps do once a participant is approved (ticketing issues and e-mails the badge)."""
     participant = Participant.objects.select_related("event").get(pk=participant_id)
     extensions.run_approval_hooks(participant)
+
+
+def send_campaign(campaign_id):
+    """Send the pending and failed deliveries of one organizer e-mail (each recipient in their language)."""
+    from .campaigns import services
+    from .models import Campaign
+
+    services.send_pending(Campaign.objects.select_related("event").get(pk=campaign_id))
+
+
+def send_due_reminders():
+    """The scheduled day-before reminders (see events.apps for the schedule)."""
+    from .campaigns import reminders
+
+    return [event.slug for event in reminders.send_due_reminders()]

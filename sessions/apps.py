@@ -10,7 +10,16 @@ class AgendaConfig(AppConfig):
     verbose_name = _("Agenda")
 
     def ready(self):
-        from events.extensions import demo_seeder, event_link, personal_panel, register_session_door
+        from events.extensions import (
+            demo_seeder,
+            event_link,
+            personal_panel,
+            recipient_filter,
+            register_session_door,
+            reminder_attachment,
+        )
+
+        from . import mailing
 
         from .demo import seed_agenda
         from .selectors import session_door
@@ -20,6 +29,10 @@ class AgendaConfig(AppConfig):
         demo_seeder(order=30)(seed_agenda)
         event_link(order=10)(agenda_link)
         register_session_door(session_door)  # ticketing's session check-in asks through events
+        recipient_filter("session", label=mailing.LABEL, choices=mailing.session_choices, order=30)(
+            mailing.filter_by_session
+        )
+        reminder_attachment(mailing.agenda_attachment)
 
 
 def agenda_link(event):

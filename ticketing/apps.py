@@ -10,7 +10,7 @@ class TicketingConfig(AppConfig):
     def ready(self):
         from events import extensions
 
-        from . import admin, dashboard, demo, panels, services, views
+        from . import admin, dashboard, demo, mailing, panels, services, views
         from .services.issuing import issue_free_pass
 
         # events cannot import ticketing; its approval job runs these in order:
@@ -24,6 +24,10 @@ class TicketingConfig(AppConfig):
         extensions.demo_seeder(order=20)(demo.seed_tickets)
         extensions.event_link(order=20)(panels.tickets_link)
         extensions.dashboard_figures(order=20)(dashboard.figures)
+        extensions.recipient_filter("ticket_type", label=mailing.LABEL, choices=mailing.ticket_choices, order=20)(
+            mailing.filter_by_ticket
+        )
+        extensions.reminder_attachment(mailing.badge_attachment)
         post_migrate.connect(schedule_order_expiry, sender=self)
         # The scanner's in-memory public keys must not outlive the keys themselves.
         from .models import EventKey

@@ -1,6 +1,7 @@
 """Models of the events app, one module per concept."""
 
 from .api_token import ApiToken
+from .campaign import Campaign, Delivery, MailOptOut
 from .declaration import (
     ChainEntry,
     Declaration,
@@ -17,6 +18,9 @@ from .participant import Channel, Consent, Participant, new_participant_token
 from .text import localized, normalize_text
 
 __all__ = [
+    "Campaign",
+    "Delivery",
+    "MailOptOut",
     "ApiToken",
     "ChainEntry",
     "Declaration",

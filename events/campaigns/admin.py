@@ -1,0 +1,46 @@
+"""Read-only admin lists of e-mail campaigns, deliveries and opt-outs; composing happens on the organizer page."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Campaign, Delivery, MailOptOut
+
+
+class ReadOnlyForOrganizers(admin.ModelAdmin):
+    # Viewing follows Django's model permissions (cached per request, so the admin's query counts hold).
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ReadOnlyForOrganizers):
+    list_display = ["subject_vi", "event", "kind", "status", "essential", "recipients_total", "sent_count", "page"]
+    list_filter = ["event", "kind", "status", "essential"]
+
+    @admin.display(description=_("Progress and log"))
+    def page(self, obj):
+        url = reverse("campaigns:detail", kwargs={"slug": obj.event.slug, "pk": obj.pk})
+        return format_html('<a href="{}">{}</a>', url, _("Open"))
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyForOrganizers):
+    list_display = ["participant", "campaign", "status", "attempts", "sent_at", "error"]
+    list_filter = ["status", "campaign__event"]
+    list_select_related = ["participant", "campaign"]
+    search_fields = ["participant__email", "participant__full_name"]
+
+
+@admin.register(MailOptOut)
+class MailOptOutAdmin(ReadOnlyForOrganizers):
+    list_display = ["participant", "at"]
+    list_select_related = ["participant"]
