@@ -114,3 +114,50 @@ def event_link(order=50):
 
 def event_links(event):
     return [link for _order, func in _event_links for link in func(event)]
+
+
+_data_sections = []
+_erasers = []
+_erasure_blockers = []
+
+
+def personal_data_section(order=50):
+    """Register func(participant) -> (key, title, rows) or None: a part of the participant's data export.
+
+    rows is a list of dicts (JSON-ready values); title is the translated heading of the PDF section.
+    """
+
+    def register(func):
+        _data_sections.append((order, func))
+        _data_sections.sort(key=lambda item: item[0])
+        return func
+
+    return register
+
+
+def personal_data_sections(participant):
+    sections = (func(participant) for _order, func in _data_sections)
+    return [section for section in sections if section]
+
+
+def personal_data_eraser(func):
+    """Register func(participant): blank what an upper app keeps about a participant being erased."""
+    if func not in _erasers:
+        _erasers.append(func)
+    return func
+
+
+def run_personal_data_erasers(participant):
+    for func in _erasers:
+        func(participant)
+
+
+def erasure_blocker(func):
+    """Register func(participant) -> [translated reason, …]: why an erasure must wait for an organizer."""
+    if func not in _erasure_blockers:
+        _erasure_blockers.append(func)
+    return func
+
+
+def erasure_blockers(participant):
+    return [reason for func in _erasure_blockers for reason in func(participant)]

@@ -13,4 +13,8 @@ urlpatterns = [
     path("e/<slug:slug>/me/link/", views.request_link, name="request_link"),
     path("e/<slug:slug>/me/consent/<str:purpose>/withdraw/", views.withdraw_consent, name="withdraw_consent"),
     path("e/<slug:slug>/me/sign-out/", views.sign_out, name="sign_out"),
+    path("e/<slug:slug>/me/details/", views.edit_details, name="edit_details"),
+    path("e/<slug:slug>/me/data.json", views.my_data_json, name="my_data_json"),
+    path("e/<slug:slug>/me/data.pdf", views.my_data_pdf, name="my_data_pdf"),
+    path("e/<slug:slug>/me/erase/", views.request_erasure, name="request_erasure"),
 ]

@@ -12,6 +12,7 @@ class AgendaConfig(AppConfig):
     def ready(self):
         from events.extensions import demo_seeder, event_link, personal_panel
 
+        from . import privacy  # noqa: F401 (registers personal data sections)
         from .demo import seed_agenda
         from .views import personal_panel as agenda_panel
 

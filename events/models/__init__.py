@@ -1,6 +1,7 @@
 """Models of the events app, one module per concept."""
 
 from .api_token import ApiToken
+from .audit import AuditEntry, ErasureRequest
 from .declaration import (
     ChainEntry,
     Declaration,
@@ -18,6 +19,8 @@ from .text import localized, normalize_text
 
 __all__ = [
     "ApiToken",
+    "AuditEntry",
+    "ErasureRequest",
     "ChainEntry",
     "Declaration",
     "DeclarationStatus",
