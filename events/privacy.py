@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import audit, extensions
 from .declarations.services import erase_signer_data
@@ -108,6 +109,81 @@ def personal_data_json(participant):
     }
 
 
+# Headings of the PDF's rows (the JSON keeps the plain keys).
+LABELS = {
+    "event": gettext_lazy("event"),
+    "category": gettext_lazy("category"),
+    "full_name": gettext_lazy("full name"),
+    "title": gettext_lazy("title / position"),
+    "organization": gettext_lazy("organization"),
+    "email": gettext_lazy("e-mail"),
+    "phone": gettext_lazy("phone"),
+    "language": gettext_lazy("language"),
+    "status": gettext_lazy("status"),
+    "decided_at": gettext_lazy("decided at"),
+    "decision_reason": gettext_lazy("reason for the decision"),
+    "registered_at": gettext_lazy("registered at"),
+    "updated_at": gettext_lazy("updated at"),
+    "platform": gettext_lazy("platform"),
+    "handle": gettext_lazy("handle"),
+    "url": gettext_lazy("profile address"),
+    "followers": gettext_lazy("followers"),
+    "purpose": gettext_lazy("purpose"),
+    "text_version": gettext_lazy("text version"),
+    "text_language": gettext_lazy("language of the text"),
+    "text_sha256": gettext_lazy("SHA-256 of the text shown"),
+    "given_at": gettext_lazy("given at"),
+    "withdrawn_at": gettext_lazy("withdrawn at"),
+    "declaration": gettext_lazy("declaration"),
+    "action": gettext_lazy("action"),
+    "sequence": gettext_lazy("number in the chain"),
+    "name_as_signed": gettext_lazy("name as signed"),
+    "public": gettext_lazy("name on the public list"),
+    "method": gettext_lazy("method"),
+    "recorded_at": gettext_lazy("recorded at"),
+    "entry_hash": gettext_lazy("entry hash"),
+    "requested_at": gettext_lazy("requested at"),
+    "state": gettext_lazy("state"),
+    "reference": gettext_lazy("reference"),
+    "buyer_name": gettext_lazy("buyer name"),
+    "buyer_email": gettext_lazy("buyer e-mail"),
+    "buyer_organization": gettext_lazy("organization"),
+    "buyer_tax_code": gettext_lazy("tax code"),
+    "total_vnd": gettext_lazy("total (VND)"),
+    "created_at": gettext_lazy("created at"),
+    "paid_at": gettext_lazy("paid at"),
+    "cancelled_at": gettext_lazy("cancelled at"),
+    "passes": gettext_lazy("passes"),
+    "order": gettext_lazy("order"),
+    "amount_vnd": gettext_lazy("amount (VND)"),
+    "received_at": gettext_lazy("received at"),
+    "version": gettext_lazy("version"),
+    "issued_at": gettext_lazy("issued at"),
+    "reissued_at": gettext_lazy("reissued at"),
+    "printed_at": gettext_lazy("printed at"),
+    "checked_in_at": gettext_lazy("checked in at"),
+    "gate": gettext_lazy("gate"),
+    "agenda_session_id": gettext_lazy("agenda session"),
+    "undone_at": gettext_lazy("undone at"),
+    "session": gettext_lazy("session"),
+    "reserved_at": gettext_lazy("reserved at"),
+    "promoted_at": gettext_lazy("promoted from the waitlist at"),
+    "saved_at": gettext_lazy("saved at"),
+}
+
+
+def _readable(value):
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "—"
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        return value[:19].replace("T", " ")
+    return value
+
+
 def personal_data_pdf(participant):
     """The same data as a readable PDF (WeasyPrint, fonts with Vietnamese diacritics)."""
     from django.template.loader import render_to_string
@@ -115,7 +191,14 @@ def personal_data_pdf(participant):
 
     html = render_to_string(
         "events/personal_data_pdf.html",
-        {"participant": participant, "sections": personal_data(participant), "generated_at": timezone.now()},
+        {
+            "participant": participant,
+            "sections": [
+                (title, [[(LABELS.get(name, name), _readable(value)) for name, value in row.items()] for row in rows])
+                for _key, title, rows in personal_data(participant)
+            ],
+            "generated_at": timezone.now(),
+        },
     )
     return HTML(string=html).write_pdf()
 
