@@ -135,8 +135,12 @@ class ParticipantAdmin(admin.ModelAdmin):
     def _audit_export(self, request, rows, extension):
         ids = [row.pk for row in rows]
         audit.record(
-            action="participants.exported", actor=request.user, object_type="events.participant",
-            format=extension, count=len(ids), participant_ids=ids,
+            action="participants.exported",
+            actor=request.user,
+            object_type="events.participant",
+            format=extension,
+            count=len(ids),
+            participant_ids=ids,
         )
 
     @admin.action(description=_("Export selected to Excel (XLSX)"), permissions=["view"])

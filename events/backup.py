@@ -58,7 +58,15 @@ def backup(directory, *, alias="default", media=True):
             target.close()
         written.append(directory / SQLITE_FILE)
     elif connection.vendor == "postgresql":
-        _run(["pg_dump", "--format=custom", "--no-owner", f"--file={directory / PG_FILE}", _pg_url(connection.settings_dict)])
+        _run(
+            [
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                f"--file={directory / PG_FILE}",
+                _pg_url(connection.settings_dict),
+            ]
+        )
         written.append(directory / PG_FILE)
     else:
         raise BackupError(f"no backup method for {connection.vendor}")
@@ -83,7 +91,9 @@ def restore_sqlite(directory, target_path):
 
 def restore_postgres(directory, target_url):
     """pg_restore into target_url (an existing, normally empty, database)."""
-    _run(["pg_restore", "--no-owner", "--clean", "--if-exists", f"--dbname={target_url}", str(Path(directory) / PG_FILE)])
+    _run(
+        ["pg_restore", "--no-owner", "--clean", "--if-exists", f"--dbname={target_url}", str(Path(directory) / PG_FILE)]
+    )
 
 
 def restore_media(directory, media_root):
@@ -96,6 +106,6 @@ def restore_media(directory, media_root):
         for member in archive.getmembers():
             if not member.name.startswith("media"):
                 continue
-            member.name = member.name[len("media"):].lstrip("/") or "."
+            member.name = member.name[len("media") :].lstrip("/") or "."
             archive.extract(member, media_root, filter="data")
     return True

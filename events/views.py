@@ -149,7 +149,9 @@ def _download_name(participant, extension):
 
 def my_data_json(request, slug):
     _event, participant = _owner(request, slug)
-    response = JsonResponse(privacy.personal_data_json(participant), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response = JsonResponse(
+        privacy.personal_data_json(participant), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
     response["Content-Disposition"] = _download_name(participant, "json")
     response["Cache-Control"] = "no-store"
     return response

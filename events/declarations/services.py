@@ -144,7 +144,10 @@ def seal_declaration(*, declaration, by):
     from .. import audit
 
     audit.record(
-        action="declaration.sealed", actor=by, obj=declaration, chain_length=declaration.chain_length,
+        action="declaration.sealed",
+        actor=by,
+        obj=declaration,
+        chain_length=declaration.chain_length,
         chain_head=declaration.chain_head,
     )
     return sealed

@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -30,8 +29,12 @@ ONLINE = declaration_services.Signing(ip_address="203.0.113.7", user_agent="Mozi
 
 def sign(declaration, participant):
     return declaration_services.sign_declaration(
-        declaration=declaration, participant=participant, typed_name=participant.full_name,
-        consent=True, public=True, signing=ONLINE,
+        declaration=declaration,
+        participant=participant,
+        typed_name=participant.full_name,
+        consent=True,
+        public=True,
+        signing=ONLINE,
     )
 
 
@@ -47,17 +50,25 @@ def login(client, participant):
 def test_record_stores_actor_object_event_and_json_details(event, organizer, kol):
     entry = audit.record(action="test.action", actor=organizer, obj=kol, when=datetime.date(2027, 1, 2), ids={1, 2})
     assert (entry.actor, entry.object_type, entry.object_id, entry.event) == (
-        organizer, "events.participant", str(kol.pk), event,
+        organizer,
+        "events.participant",
+        str(kol.pk),
+        event,
     )
     assert entry.details == {"when": "2027-01-02", "ids": [1, 2]}
 
 
 def test_decision_is_audited(event, organizer):
     person = make_participant(event)
-    services.decide_application(participant=person, decision=ParticipantStatus.APPROVED, reason="Đủ điều kiện", by=organizer)
+    services.decide_application(
+        participant=person, decision=ParticipantStatus.APPROVED, reason="Đủ điều kiện", by=organizer
+    )
     entry = AuditEntry.objects.get(action="application.approved")
     assert (entry.actor, entry.object_id, entry.details["previous"], entry.details["reason"]) == (
-        organizer, str(person.pk), "pending", "Đủ điều kiện",
+        organizer,
+        str(person.pk),
+        "pending",
+        "Đủ điều kiện",
     )
 
 
@@ -81,7 +92,9 @@ def test_admin_export_is_audited(organizer_client, organizer, event):
     assert response.status_code == 200
     entry = AuditEntry.objects.get(action="participants.exported")
     assert (entry.actor, entry.details["format"], sorted(entry.details["participant_ids"])) == (
-        organizer, "csv", sorted(p.pk for p in people),
+        organizer,
+        "csv",
+        sorted(p.pk for p in people),
     )
 
 
@@ -92,7 +105,10 @@ def test_audit_admin_is_read_only(organizer_client, organizer, kol):
     assert change.status_code in (403, 200)
     entry.refresh_from_db()
     assert entry.action == "x"
-    assert organizer_client.post(reverse("admin:events_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        organizer_client.post(reverse("admin:events_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code
+        == 403
+    )
 
 
 # --- access and correction ------------------------------------------------------
@@ -130,10 +146,17 @@ def test_participant_corrects_details(client, kol):
     login(client, kol)
     url = reverse("events:edit_details", args=[kol.event.slug])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"full_name": "Nguyễn  Tiến Cường", "title": "Nhà báo", "organization": "Báo Mới", "phone": "0987 654 321"})
+    response = client.post(
+        url, {"full_name": "Nguyễn  Tiến Cường", "title": "Nhà báo", "organization": "Báo Mới", "phone": "0987 654 321"}
+    )
     assert response.status_code == 302
     kol.refresh_from_db()
-    assert (kol.full_name, kol.title, kol.organization, kol.phone) == ("Nguyễn Tiến Cường", "Nhà báo", "Báo Mới", "+84987654321")
+    assert (kol.full_name, kol.title, kol.organization, kol.phone) == (
+        "Nguyễn Tiến Cường",
+        "Nhà báo",
+        "Báo Mới",
+        "+84987654321",
+    )
 
 
 def test_bad_correction_is_refused_and_nothing_saved(client, kol):
@@ -229,8 +252,11 @@ def test_event_retention_overrides_the_setting(event, settings):
 def _verify_in_fresh_process(database_url, tmp_path):
     env = dict(os.environ, DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="conference.settings")
     return subprocess.run(
-        [sys.executable, "manage.py", "verify_declarations"], cwd=settings.BASE_DIR, env=env,
-        capture_output=True, text=True,
+        [sys.executable, "manage.py", "verify_declarations"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
     )
 
 

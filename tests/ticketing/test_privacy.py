@@ -57,7 +57,10 @@ def test_undone_check_in_is_audited(holder, door_staff, supervisor):
     checkin.undo(check_in_id=first.check_in_id, by=supervisor)
     entry = AuditEntry.objects.get()
     assert (entry.action, entry.actor, entry.object_id, entry.details["participant"]) == (
-        "check_in.undone", supervisor, str(first.check_in_id), holder.pk,
+        "check_in.undone",
+        supervisor,
+        str(first.check_in_id),
+        holder.pk,
     )
 
 

@@ -230,7 +230,11 @@ def undo(*, check_in_id, by, device=None):
     )
     check_in.undone_at, check_in.undone_by = now, by
     audit.record(
-        action="check_in.undone", actor=by, obj=check_in, participant=check_in.participant_id, gate=check_in.gate,
+        action="check_in.undone",
+        actor=by,
+        obj=check_in,
+        participant=check_in.participant_id,
+        gate=check_in.gate,
         device=getattr(device, "pk", None),
     )
     return check_in

@@ -10,8 +10,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.enums import Category
 from events import audit
+from events.enums import Category
 from events.errors import Conflict, DomainError
 from events.models import normalize_text
 from events.tasks import enqueue

@@ -216,8 +216,13 @@ def record_refund(*, payment, external_id="", by=None):
                 _refund_order_status(payment.order, by)
             OrderNote.objects.create(order=payment.order, action="ticketing.payment.refunded", by=by)
             audit.record(
-                action="payment.refunded", actor=by, obj=payment, event=payment.order.event,
-                order=payment.order.code, amount_vnd=payment.amount, external_id=external_id,
+                action="payment.refunded",
+                actor=by,
+                obj=payment,
+                event=payment.order.event,
+                order=payment.order.code,
+                amount_vnd=payment.amount,
+                external_id=external_id,
             )
     except IntegrityError:
         return payment.refunds.get()

@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         events = privacy.expired_events()
         for event in events:
-            self.stdout.write(f"expired: {event.slug} (ended {event.end_date}, keep {privacy.retention_days(event)} days)")
+            self.stdout.write(
+                f"expired: {event.slug} (ended {event.end_date}, keep {privacy.retention_days(event)} days)"
+            )
         if options["dry_run"]:
             return
         count = privacy.anonymize_expired()
