@@ -287,3 +287,18 @@ def test_backup_restore_into_a_fresh_database_keeps_the_chain(event, declaration
         if connection.vendor != "sqlite":
             with psycopg.connect(admin_url, autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_organizers_read_the_audit_log_and_requests_door_staff_do_not(organizer_client, client, door_staff, kol):
+    audit.record(action="application.approved", obj=kol)
+    ErasureRequest.objects.create(participant=kol)
+    for name in ("admin:events_auditentry_changelist", "admin:events_erasurerequest_changelist"):
+        assert organizer_client.get(reverse(name)).status_code == 200
+    client.force_login(door_staff)
+    assert client.get(reverse("admin:events_auditentry_changelist")).status_code == 302  # not staff: to login
+
+
+def test_erasure_page_asks_for_confirmation(client, kol):
+    response = login(client, kol).get(reverse("events:request_erasure", args=[kol.event.slug]))
+    assert response.status_code == 200
+    assert b'name="confirm"' in response.content
