@@ -210,6 +210,9 @@ def request_erasure(*, participant):
     """
     if participant.anonymized_at is not None:
         raise Conflict("already_erased", _("This registration was already erased."))
+    pending = participant.erasure_requests.filter(state=ErasureRequest.State.PENDING).first()
+    if pending is not None:
+        return pending  # asked twice: one request is enough
     blockers = extensions.erasure_blockers(participant)
     erasure = ErasureRequest.objects.create(participant=participant, blockers=blockers)
     audit.record(action="erasure.requested", obj=participant, blockers=blockers)

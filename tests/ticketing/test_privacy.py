@@ -46,6 +46,7 @@ def test_paid_orders_make_the_erasure_wait_for_an_organizer(event, business_type
     buyer.refresh_from_db()
     assert (erasure.state, buyer.anonymized_at) == ("pending", None)
     assert erasure.blockers
+    assert privacy.request_erasure(participant=buyer) == erasure  # asked twice: still one request
     privacy.erase_participant(participant=buyer, by=organizer, reason="request")
     order.refresh_from_db()
     erasure.refresh_from_db()
