@@ -199,6 +199,8 @@ X_FRAME_OPTIONS = "DENY"
 # --- The conference --------------------------------------------------------
 # How long an e-mailed magic link opens the personal page.
 MAGIC_LINK_MAX_AGE = int(os.environ.get("MAGIC_LINK_MAX_AGE", str(7 * 24 * 3600)))
+# Personal data of an event is anonymized this many days after its last day (`manage.py anonymize_expired`).
+PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "365"))
 
 # Door check-in window: doors admit from this many hours before the first day (00:00)
 # until this many hours after the last day ends (24:00), local time.

@@ -10,10 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+<<<<<<< HEAD
 from . import exports, extensions, selectors, services
+=======
+from . import audit, exports, extensions, privacy, services
+>>>>>>> privacy
 from .enums import ParticipantStatus
 from .forms import DecisionForm
-from .models import ApiToken, Channel, Consent, Event, Invitation, Participant
+from .models import ApiToken, AuditEntry, Channel, Consent, ErasureRequest, Event, Invitation, Participant
 
 
 @admin.register(Event)
@@ -136,12 +140,25 @@ class ParticipantAdmin(admin.ModelAdmin):
     @admin.action(description=_("Export selected to CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         rows = queryset.prefetch_related("channels")
+        self._audit_export(request, rows, "csv")
         return self._export(rows, exports.participants_csv(rows), "csv", "text/csv; charset=utf-8")
+
+    def _audit_export(self, request, rows, extension):
+        ids = [row.pk for row in rows]
+        audit.record(
+            action="participants.exported",
+            actor=request.user,
+            object_type="events.participant",
+            format=extension,
+            count=len(ids),
+            participant_ids=ids,
+        )
 
     @admin.action(description=_("Export selected to Excel (XLSX)"), permissions=["view"])
     def export_xlsx(self, request, queryset):
         rows = queryset.prefetch_related("channels")
         xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        self._audit_export(request, rows, "xlsx")
         return self._export(rows, exports.participants_xlsx(rows), "xlsx", xlsx)
 
 
@@ -159,4 +176,50 @@ class ApiTokenAdmin(admin.ModelAdmin):
                 gettext("Copy this token now; it will not be shown again: %(token)s") % {"token": secret},
                 messages.WARNING,
             )
+        was_revoked = change and ApiToken.objects.filter(pk=obj.pk, revoked_at__isnull=False).exists()
         super().save_model(request, obj, form, change)
+        if not change:
+            audit.record(action="api_token.issued", actor=request.user, obj=obj, name=obj.name, scopes=obj.scopes)
+        elif obj.revoked_at and not was_revoked:
+            audit.record(action="api_token.revoked", actor=request.user, obj=obj, name=obj.name)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the log is written by the services, never edited by hand."""
+
+    list_display = ["at", "actor", "action", "object_type", "object_id", "event"]
+    list_filter = ["action", "event"]
+    search_fields = ["action", "object_id", "actor__username"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ErasureRequest)
+class ErasureRequestAdmin(admin.ModelAdmin):
+    list_display = ["participant_id", "participant", "requested_at", "state", "blockers", "done_at", "done_by"]
+    list_filter = ["state"]
+    readonly_fields = ["participant", "requested_at", "state", "blockers", "done_at", "done_by"]
+    actions = ["perform_erasure"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Erase the personal data of the selected requests"), permissions=["change"])
+    def perform_erasure(self, request, queryset):
+        done = 0
+        for erasure in queryset.filter(state=ErasureRequest.State.PENDING).select_related("participant"):
+            privacy.erase_participant(participant=erasure.participant, by=request.user, reason="request")
+            done += 1
+        self.message_user(request, gettext("%(count)d participants erased.") % {"count": done}, messages.SUCCESS)

@@ -122,6 +122,7 @@ def event_links(event):
     return [link for _order, func in _event_links for link in func(event)]
 
 
+<<<<<<< HEAD
 # --- Session doors ---------------------------------------------------------
 # The check-in door of an agenda session needs the session's seats and the
 # holder's reservation, which belong to sessions; ticketing asks through here.
@@ -186,10 +187,28 @@ def recipient_filter(key, *, label, choices, order=50):
         kept = [item for item in _recipient_filters if item.key != key]
         _recipient_filters = sorted([*kept, RecipientFilter(key, label, choices, apply, order)], key=lambda f: f.order)
         return apply
+=======
+_data_sections = []
+_erasers = []
+_erasure_blockers = []
+
+
+def personal_data_section(order=50):
+    """Register func(participant) -> (key, title, rows) or None: a part of the participant's data export.
+
+    rows is a list of dicts (JSON-ready values); title is the translated heading of the PDF section.
+    """
+
+    def register(func):
+        _data_sections.append((order, func))
+        _data_sections.sort(key=lambda item: item[0])
+        return func
+>>>>>>> privacy
 
     return register
 
 
+<<<<<<< HEAD
 def collect_dashboard_figures(event):
     return [figure for _order, func in _dashboard_figures for figure in func(event)]
 
@@ -210,3 +229,31 @@ def reminder_attachment(func):
 
 def reminder_attachments(participant):
     return [attachment for func in _reminder_attachments for attachment in func(participant)]
+=======
+def personal_data_sections(participant):
+    sections = (func(participant) for _order, func in _data_sections)
+    return [section for section in sections if section]
+
+
+def personal_data_eraser(func):
+    """Register func(participant): blank what an upper app keeps about a participant being erased."""
+    if func not in _erasers:
+        _erasers.append(func)
+    return func
+
+
+def run_personal_data_erasers(participant):
+    for func in _erasers:
+        func(participant)
+
+
+def erasure_blocker(func):
+    """Register func(participant) -> [translated reason, …]: why an erasure must wait for an organizer."""
+    if func not in _erasure_blockers:
+        _erasure_blockers.append(func)
+    return func
+
+
+def erasure_blockers(participant):
+    return [reason for func in _erasure_blockers for reason in func(participant)]
+>>>>>>> privacy

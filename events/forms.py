@@ -155,3 +155,21 @@ class DecisionForm(forms.Form):
         max_length=2000,
         required=False,
     )
+
+
+class ProfileForm(forms.Form):
+    """What a participant may correct on their personal page (the e-mail is their login: ask the organizers)."""
+
+    full_name = NormalizedCharField(label=_("Full name"), max_length=120, validators=[validate_person_name])
+    title = NormalizedCharField(label=_("Title / position"), max_length=150, required=False)
+    organization = NormalizedCharField(label=_("Organization"), max_length=200, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30)
+
+    def clean_phone(self):
+        return to_e164_vietnam(self.cleaned_data["phone"])
+
+
+class ErasureForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that my registration, badge and personal data will be erased for good."),
+    )

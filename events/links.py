@@ -33,7 +33,7 @@ def participant_from_link(event, signed):
         raise DomainError("link_expired", _("This link has expired. Ask for a new one below."))
     except signing.BadSignature:
         raise DomainError("link_invalid", _("This link is not valid. Ask for a new one below."))
-    participant = Participant.objects.filter(pk=pk, event=event).first()
+    participant = Participant.objects.filter(pk=pk, event=event, anonymized_at__isnull=True).first()
     if participant is None:
         raise DomainError("link_invalid", _("This link is not valid. Ask for a new one below."))
     return participant
@@ -51,4 +51,4 @@ def current_participant(request, event):
     pk = request.session.get(SESSION_KEY, {}).get(str(event.pk))
     if pk is None:
         return None
-    return Participant.objects.select_related("event").filter(pk=pk, event=event).first()
+    return Participant.objects.select_related("event").filter(pk=pk, event=event, anonymized_at__isnull=True).first()

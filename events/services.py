@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import audit
 from .consent import CONSENT_TEXTS
 from .enums import DECISIONS, INVITATION_CATEGORIES, Category, ParticipantStatus
 from .errors import Conflict, DomainError
@@ -173,6 +174,13 @@ def decide_application(*, participant, decision, reason="", by):
         enqueue("events.tasks.send_status_email", participant.pk)
         if decision == ParticipantStatus.APPROVED:
             enqueue("events.tasks.after_approval", participant.pk)
+        audit.record(
+            action=f"application.{decision}",
+            actor=by,
+            obj=participant,
+            previous=participant.status,
+            reason=reason.strip(),
+        )
     participant.refresh_from_db()
     return participant
 
@@ -224,9 +232,30 @@ def new_api_token_secret(api_token):
     return secret
 
 
-def issue_api_token(*, user, name, scopes):
+def issue_api_token(*, user, name, scopes, by=None):
     """Create a bearer token for a user; returns (token, secret)."""
     api_token = ApiToken(user=user, name=name, scopes=list(scopes))
     secret = new_api_token_secret(api_token)
     api_token.save()
+    audit.record(action="api_token.issued", actor=by or user, obj=api_token, name=name, scopes=list(scopes))
     return api_token, secret
+
+
+def revoke_api_token(*, api_token, by):
+    """Stop a bearer token from working; the row stays for the record."""
+    if api_token.revoked_at is None:
+        api_token.revoked_at = timezone.now()
+        api_token.save(update_fields=["revoked_at"])
+        audit.record(action="api_token.revoked", actor=by, obj=api_token, name=api_token.name)
+    return api_token
+
+
+def correct_details(*, participant, fields):
+    """The participant corrects their own basic fields (already validated and normalized)."""
+    allowed = {"full_name", "title", "organization", "phone"}
+    changed = {name: value for name, value in fields.items() if name in allowed and getattr(participant, name) != value}
+    for name, value in changed.items():
+        setattr(participant, name, value)
+    if changed:
+        participant.save(update_fields=[*changed, "updated_at"])
+    return sorted(changed)

@@ -16,4 +16,8 @@ urlpatterns = [
     path("e/<slug:slug>/dashboard/", views.dashboard, name="dashboard"),
     path("e/<slug:slug>/dashboard/data.json", views.dashboard_data, name="dashboard_data"),
     path("e/<slug:slug>/dashboard/<slug:key>.csv", views.dashboard_csv, name="dashboard_csv"),
+    path("e/<slug:slug>/me/details/", views.edit_details, name="edit_details"),
+    path("e/<slug:slug>/me/data.json", views.my_data_json, name="my_data_json"),
+    path("e/<slug:slug>/me/data.pdf", views.my_data_pdf, name="my_data_pdf"),
+    path("e/<slug:slug>/me/erase/", views.request_erasure, name="request_erasure"),
 ]

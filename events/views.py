@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import dashboard as figures_of, extensions, links, permissions, selectors, services
+from . import dashboard as figures_of
+from . import extensions, links, permissions, privacy, selectors, services
 from .consent import CONSENT_TEXTS
 from .enums import Category, ConsentPurpose
 from .errors import DomainError
-from .forms import ChannelFormSet, LinkRequestForm, RegistrationForm
+from .forms import ChannelFormSet, ErasureForm, LinkRequestForm, ProfileForm, RegistrationForm
 
 
 def event_list(request):
@@ -162,3 +163,68 @@ def dashboard_csv(request, slug, key):
     response = HttpResponse(item.csv_bytes(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{event.slug}-{item.key}.csv"'
     return response
+
+
+def _owner(request, slug):
+    event = selectors.public_event(slug)
+    participant = links.current_participant(request, event)
+    if participant is None:
+        raise Http404
+    return event, participant
+
+
+@require_http_methods(["GET", "POST"])
+def edit_details(request, slug):
+    event, participant = _owner(request, slug)
+    initial = {name: getattr(participant, name) for name in ("full_name", "title", "organization", "phone")}
+    form = ProfileForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            services.correct_details(participant=participant, fields=form.cleaned_data)
+            messages.success(request, _("Your details have been updated."))
+            return redirect("events:personal_page", slug=slug)
+        return render(request, "events/edit_details.html", {"event": event, "form": form}, status=400)
+    return render(request, "events/edit_details.html", {"event": event, "form": form})
+
+
+def _download_name(participant, extension):
+    return f'attachment; filename="personal-data-{participant.event.slug}-{participant.pk}.{extension}"'
+
+
+def my_data_json(request, slug):
+    _event, participant = _owner(request, slug)
+    response = JsonResponse(
+        privacy.personal_data_json(participant), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = _download_name(participant, "json")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def my_data_pdf(request, slug):
+    _event, participant = _owner(request, slug)
+    response = HttpResponse(privacy.personal_data_pdf(participant), content_type="application/pdf")
+    response["Content-Disposition"] = _download_name(participant, "pdf")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def request_erasure(request, slug):
+    event, participant = _owner(request, slug)
+    form = ErasureForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "events/erasure.html", {"event": event, "form": form}, status=400)
+        try:
+            erasure = privacy.request_erasure(participant=participant)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("events:personal_page", slug=slug)
+        if erasure.state == erasure.State.DONE:
+            request.session.flush()
+            messages.success(request, _("Your personal data has been erased."))
+            return redirect("events:event_detail", slug=slug)
+        messages.info(request, _("Your request has been received; an organizer will complete it shortly."))
+        return redirect("events:personal_page", slug=slug)
+    return render(request, "events/erasure.html", {"event": event, "form": form})

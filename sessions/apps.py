@@ -21,6 +21,7 @@ class AgendaConfig(AppConfig):
 
         from . import mailing
 
+        from . import privacy  # noqa: F401 (registers personal data sections)
         from .demo import seed_agenda
         from .selectors import session_door
         from .views import personal_panel as agenda_panel

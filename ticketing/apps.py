@@ -10,7 +10,7 @@ class TicketingConfig(AppConfig):
     def ready(self):
         from events import extensions
 
-        from . import admin, dashboard, demo, mailing, panels, services, views
+        from . import admin, dashboard, demo, mailing, panels, privacy, services, views  # noqa: F401 (privacy registers hooks)
         from .services.issuing import issue_free_pass
 
         # events cannot import ticketing; its approval job runs these in order:

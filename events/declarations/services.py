@@ -133,7 +133,7 @@ def seal_declaration(*, declaration, by):
     """Seal for good: no more signatures or withdrawals; the chain head at this moment is final."""
     now = timezone.now()
     allowed = {DeclarationStatus.OPEN, DeclarationStatus.CLOSED}
-    return _move(
+    sealed = _move(
         declaration,
         DeclarationStatus.SEALED,
         allowed,
@@ -141,6 +141,16 @@ def seal_declaration(*, declaration, by):
         sealed_at=now,
         sealed_by=by,
     )
+    from .. import audit
+
+    audit.record(
+        action="declaration.sealed",
+        actor=by,
+        obj=declaration,
+        chain_length=declaration.chain_length,
+        chain_head=declaration.chain_head,
+    )
+    return sealed
 
 
 def _move(declaration, status, allowed_from, **fields):

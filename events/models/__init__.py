@@ -1,7 +1,11 @@
 """Models of the events app, one module per concept."""
 
 from .api_token import ApiToken
+<<<<<<< HEAD
 from .campaign import Campaign, Delivery, MailOptOut
+=======
+from .audit import AuditEntry, ErasureRequest
+>>>>>>> privacy
 from .declaration import (
     ChainEntry,
     Declaration,
@@ -22,6 +26,8 @@ __all__ = [
     "Delivery",
     "MailOptOut",
     "ApiToken",
+    "AuditEntry",
+    "ErasureRequest",
     "ChainEntry",
     "Declaration",
     "DeclarationStatus",

@@ -19,6 +19,12 @@ class Event(models.Model):
     venue = models.CharField(_("venue"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=EventStatus.choices, default=EventStatus.DRAFT)
     registration_open = models.BooleanField(_("registration open"), default=True)
+    retention_days = models.PositiveIntegerField(
+        _("keep personal data for (days after the last day)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the site-wide default (PERSONAL_DATA_RETENTION_DAYS)."),
+    )
 
     class Meta:
         verbose_name = _("event")

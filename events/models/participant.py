@@ -50,6 +50,7 @@ class Participant(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_participant_token, editable=False)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    anonymized_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("participant")

@@ -26,7 +26,7 @@ from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events import extensions, permissions
+from events import audit, extensions, permissions
 from events.errors import Conflict, NotFound, PermissionDenied
 from events.models import Event, Participant
 
@@ -324,4 +324,12 @@ def undo(*, check_in_id, by, device=None):
         participant_id_claimed=check_in.participant_id,
     )
     check_in.undone_at, check_in.undone_by = now, by
+    audit.record(
+        action="check_in.undone",
+        actor=by,
+        obj=check_in,
+        participant=check_in.participant_id,
+        gate=check_in.gate,
+        device=getattr(device, "pk", None),
+    )
     return check_in

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events import audit
 from events.enums import Category
 from events.errors import Conflict, DomainError
 from events.models import normalize_text
@@ -225,6 +226,7 @@ def cancel_order(*, order, by=None):
     if not _give_back(order, to_status=OrderStatus.CANCELLED, action="ticketing.order.cancelled", by=by):
         raise Conflict("not_pending", _("Only an order waiting for payment can be cancelled."))
     order.refresh_from_db()
+    audit.record(action="order.cancelled", actor=by, obj=order, reference=order.code)
     return order
 
 

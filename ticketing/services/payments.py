@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events import audit
 from events.errors import Conflict, DomainError
 from events.tasks import enqueue
 
@@ -214,6 +215,15 @@ def record_refund(*, payment, external_id="", by=None):
             if was_confirmed:
                 _refund_order_status(payment.order, by)
             OrderNote.objects.create(order=payment.order, action="ticketing.payment.refunded", by=by)
+            audit.record(
+                action="payment.refunded",
+                actor=by,
+                obj=payment,
+                event=payment.order.event,
+                order=payment.order.code,
+                amount_vnd=payment.amount,
+                external_id=external_id,
+            )
     except IntegrityError:
         return payment.refunds.get()
     return refund

@@ -1,0 +1,108 @@
+"""What ticketing holds about a participant, for access and erasure (events.extensions hooks)."""
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.extensions import erasure_blocker, personal_data_eraser, personal_data_section
+
+from .enums import OrderStatus
+from .models import Badge, CheckIn, Order, Payment
+
+
+def _when(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def _orders(participant):
+    return Order.objects.filter(Q(buyer=participant) | Q(positions__participant=participant)).distinct()
+
+
+@personal_data_section(order=20)
+def orders_section(participant):
+    rows = []
+    for order in _orders(participant).prefetch_related("positions__ticket_type"):
+        rows.append(
+            {
+                "reference": order.code,
+                "status": order.get_status_display(),
+                "buyer_name": order.buyer_name,
+                "buyer_email": order.buyer_email,
+                "buyer_organization": order.buyer_organization,
+                "buyer_tax_code": order.buyer_tax_code,
+                "total_vnd": order.total,
+                "created_at": _when(order.created_at),
+                "paid_at": _when(order.paid_at),
+                "cancelled_at": _when(order.cancelled_at),
+                "passes": [str(position.ticket_type) for position in order.positions.all()],
+            }
+        )
+    return ("orders", _("Orders"), rows)
+
+
+@personal_data_section(order=21)
+def payments_section(participant):
+    payments = Payment.objects.filter(order__in=_orders(participant)).select_related("order")
+    rows = [
+        {
+            "order": p.order.code,
+            "method": p.get_provider_display(),
+            "state": p.get_state_display(),
+            "amount_vnd": p.amount,
+            "received_at": _when(p.received_at),
+        }
+        for p in payments
+    ]
+    return ("payments", _("Payments"), rows)
+
+
+@personal_data_section(order=22)
+def badge_section(participant):
+    badge = Badge.objects.filter(participant=participant).first()
+    rows = []
+    if badge is not None:
+        rows.append(
+            {
+                "version": badge.version,
+                "issued_at": _when(badge.issued_at),
+                "reissued_at": _when(badge.reissued_at),
+                "printed_at": _when(badge.printed_at),
+            }
+        )
+    return ("badge", _("Badge"), rows)
+
+
+@personal_data_section(order=23)
+def checkins_section(participant):
+    rows = [
+        {
+            "checked_in_at": _when(c.checked_in_at),
+            "gate": c.gate,
+            "agenda_session_id": c.session_id or None,
+            "undone_at": _when(c.undone_at),
+        }
+        for c in CheckIn.objects.filter(participant=participant)
+    ]
+    return ("check_ins", _("Check-ins"), rows)
+
+
+@erasure_blocker
+def open_orders(participant):
+    """Orders with money involved keep invoice data under accounting law: an organizer decides."""
+    with_money = _orders(participant).filter(Q(payments__isnull=False) | Q(status=OrderStatus.PENDING)).exists()
+    if with_money:
+        return [_("There are orders with payments; an organizer must check the accounting records first.")]
+    return []
+
+
+@personal_data_eraser
+def erase(participant):
+    """Void the badge (new version, no code or QR) and blank the buyer's data on orders; amounts stay."""
+    for badge in Badge.objects.filter(participant=participant):
+        badge.code = ""
+        badge.qr_png = b""
+        badge.version += 1
+        badge.save(update_fields=["code", "qr_png", "version"])
+    Order.objects.filter(buyer=participant).update(
+        buyer_name="—", buyer_email=f"erased-{participant.pk}@invalid", buyer_organization="", buyer_tax_code=""
+    )
