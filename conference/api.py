@@ -24,8 +24,8 @@ class ConferenceAPI(NinjaAPI):
 
     Routers declare the statuses their own code returns; the ones that come from this module's
     exception handlers are added here, next to those handlers, so no operation can forget them:
-    422 for input that fails the schema (any operation with parameters or a body), 400 for a body
-    that is not JSON, 401 for an operation that needs a login or token. The fuzz test
+    422 for input that fails the schema or a body that is not JSON (any operation with parameters
+    or a body), 401 for an operation that needs a login or token. The fuzz test
     (tests/test_api_fuzz.py) holds every answer to this schema.
     """
 
@@ -48,8 +48,6 @@ def _document_shared_errors(operation):
 
     if operation.get("parameters") or operation.get("requestBody"):
         add(422, ValidationErrorOut, "Invalid input")
-    if operation.get("requestBody"):
-        add(400, ErrorOut, "Bad Request")
     if operation.get("security"):
         add(401, ErrorOut, "Unauthorized")
 
@@ -117,11 +115,15 @@ def not_found(request, exc):
     return api.create_response(request, {"code": "not_found", "message": _("Not found.")}, status=404)
 
 
+# ninja wraps any body its parser cannot read (not JSON, wrong encoding) in
+# HttpError(400, "Cannot parse request body…"); the contract says malformed
+# bodies answer 422, like a body of the wrong shape.
+UNPARSEABLE_BODY = "Cannot parse request body"
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc):
-    # ninja raises HttpError(400) only for a body it cannot parse; its own message is English.
-    if exc.status_code == 400:
-        body = {"code": "malformed_body", "message": _("The request body is not valid JSON.")}
-    else:
-        body = {"code": "http_error", "message": str(exc)}
-    return api.create_response(request, body, status=exc.status_code)
+    if exc.status_code == 400 and str(exc).startswith(UNPARSEABLE_BODY):
+        body = {"code": "invalid", "message": _("The request body is not valid JSON."), "errors": {}}
+        return api.create_response(request, body, status=422)
+    return api.create_response(request, {"code": "http_error", "message": str(exc)}, status=exc.status_code)
