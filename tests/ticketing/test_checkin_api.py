@@ -124,11 +124,16 @@ def test_scan_malformed_body_is_422(staff_client, holder, body):
     assert ScanLog.objects.count() == 0
 
 
-def test_scan_body_that_is_not_json_is_400(staff_client, holder):
-    # Unparseable JSON is answered by the project-wide HttpError handler (conference.api) with 400.
-    response = post(staff_client, SCAN, "not json")
+@pytest.mark.parametrize("raw", ["not json", '{"code": "X", "gate": ', b"\xff\xfe"])
+def test_scan_body_that_is_not_json_is_422(staff_client, holder, raw):
+    response = staff_client.post(SCAN, raw, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
+    assert response.json() == {
+        "code": "invalid",
+        "message": "The request body is not valid JSON.",
+        "errors": {},
+    }
     assert ScanLog.objects.count() == 0
 
 
