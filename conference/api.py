@@ -14,10 +14,45 @@ from events.api import FormInvalid
 from events.api import router as events_router
 from events.declarations.api import router as declarations_router
 from events.errors import DomainError
+from events.schemas import ErrorOut, ValidationErrorOut
 from sessions.api import router as agenda_router
 from ticketing.api import router as ticketing_router
 
-api = NinjaAPI(
+
+class ConferenceAPI(NinjaAPI):
+    """The NinjaAPI whose schema also documents the answers the handlers below give for every operation.
+
+    Routers declare the statuses their own code returns; the ones that come from this module's
+    exception handlers are added here, next to those handlers, so no operation can forget them:
+    422 for input that fails the schema or a body that is not JSON (any operation with parameters
+    or a body), 401 for an operation that needs a login or token. The fuzz test
+    (tests/test_api_fuzz.py) holds every answer to this schema.
+    """
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in (ErrorOut, ValidationErrorOut):
+            components.setdefault(model.__name__, model.model_json_schema(ref_template="#/components/schemas/{model}"))
+        for operation in (op for path in schema["paths"].values() for op in path.values()):
+            _document_shared_errors(operation)
+        return schema
+
+
+def _document_shared_errors(operation):
+    responses = operation["responses"]
+
+    def add(status, model, description):
+        content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}
+        responses.setdefault(status, {"description": description, "content": content})
+
+    if operation.get("parameters") or operation.get("requestBody"):
+        add(422, ValidationErrorOut, "Invalid input")
+    if operation.get("security"):
+        add(401, ErrorOut, "Unauthorized")
+
+
+api = ConferenceAPI(
     title="National KOL Conference API",
     version="1",
     description="Registration, vetting, tickets, badges, check-in, agenda and the Alliance declaration.",

@@ -1,6 +1,7 @@
 """Shapes of the events API: what comes in, what goes out."""
 
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Field, Schema
 
@@ -96,7 +97,8 @@ class DecisionIn(Schema):
 
 
 class BulkDecisionIn(DecisionIn):
-    participant_ids: list[int] = Field(min_length=1, max_length=1000)
+    # Ids are database keys: anything outside a BIGINT is refused as input, not sent to the database.
+    participant_ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(min_length=1, max_length=1000)
 
 
 class BulkDecisionOut(Schema):

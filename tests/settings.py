@@ -7,6 +7,10 @@ os.environ.setdefault("Q_SYNC", "1")
 from conference.settings import *  # noqa: E402,F401,F403 - test settings extend the real ones
 
 Q_CLUSTER["sync"] = True  # noqa: F405 - django-q2 reads this once at import
+if REDIS_URL:  # noqa: F405
+    # With Redis the cache is one server for every xdist worker and every run; a key prefix per
+    # test process keeps counters (rate limits) apart, as the in-process cache would.
+    CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests only
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
