@@ -10,11 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-<<<<<<< HEAD
-from . import exports, extensions, selectors, services
-=======
-from . import audit, exports, extensions, privacy, services
->>>>>>> privacy
+from . import audit, exports, extensions, privacy, selectors, services
 from .enums import ParticipantStatus
 from .forms import DecisionForm
 from .models import ApiToken, AuditEntry, Channel, Consent, ErasureRequest, Event, Invitation, Participant

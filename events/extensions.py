@@ -122,7 +122,6 @@ def event_links(event):
     return [link for _order, func in _event_links for link in func(event)]
 
 
-<<<<<<< HEAD
 # --- Session doors ---------------------------------------------------------
 # The check-in door of an agenda session needs the session's seats and the
 # holder's reservation, which belong to sessions; ticketing asks through here.
@@ -155,6 +154,8 @@ def register_session_door(func):
 def session_door(session_id, participant_id):
     """The door of an agenda session for one participant, or None (also when no provider is registered)."""
     return _session_door(session_id, participant_id) if _session_door else None
+
+
 _dashboard_figures = []
 
 
@@ -166,6 +167,14 @@ def dashboard_figures(order=50):
             _dashboard_figures.append((order, func))
             _dashboard_figures.sort(key=lambda item: item[0])
         return func
+
+    return register
+
+
+def collect_dashboard_figures(event):
+    return [figure for _order, func in _dashboard_figures for figure in func(event)]
+
+
 # --- Organizer e-mail: recipient filters and reminder attachments ----------------
 
 _recipient_filters = []
@@ -187,30 +196,8 @@ def recipient_filter(key, *, label, choices, order=50):
         kept = [item for item in _recipient_filters if item.key != key]
         _recipient_filters = sorted([*kept, RecipientFilter(key, label, choices, apply, order)], key=lambda f: f.order)
         return apply
-=======
-_data_sections = []
-_erasers = []
-_erasure_blockers = []
-
-
-def personal_data_section(order=50):
-    """Register func(participant) -> (key, title, rows) or None: a part of the participant's data export.
-
-    rows is a list of dicts (JSON-ready values); title is the translated heading of the PDF section.
-    """
-
-    def register(func):
-        _data_sections.append((order, func))
-        _data_sections.sort(key=lambda item: item[0])
-        return func
->>>>>>> privacy
 
     return register
-
-
-<<<<<<< HEAD
-def collect_dashboard_figures(event):
-    return [figure for _order, func in _dashboard_figures for figure in func(event)]
 
 
 def recipient_filters():
@@ -229,7 +216,27 @@ def reminder_attachment(func):
 
 def reminder_attachments(participant):
     return [attachment for func in _reminder_attachments for attachment in func(participant)]
-=======
+
+
+_data_sections = []
+_erasers = []
+_erasure_blockers = []
+
+
+def personal_data_section(order=50):
+    """Register func(participant) -> (key, title, rows) or None: a part of the participant's data export.
+
+    rows is a list of dicts (JSON-ready values); title is the translated heading of the PDF section.
+    """
+
+    def register(func):
+        _data_sections.append((order, func))
+        _data_sections.sort(key=lambda item: item[0])
+        return func
+
+    return register
+
+
 def personal_data_sections(participant):
     sections = (func(participant) for _order, func in _data_sections)
     return [section for section in sections if section]
@@ -256,4 +263,3 @@ def erasure_blocker(func):
 
 def erasure_blockers(participant):
     return [reason for func in _erasure_blockers for reason in func(participant)]
->>>>>>> privacy

@@ -1,11 +1,8 @@
 """Models of the events app, one module per concept."""
 
 from .api_token import ApiToken
-<<<<<<< HEAD
 from .campaign import Campaign, Delivery, MailOptOut
-=======
 from .audit import AuditEntry, ErasureRequest
->>>>>>> privacy
 from .declaration import (
     ChainEntry,
     Declaration,
