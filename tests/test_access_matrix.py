@@ -493,3 +493,84 @@ def test_api_operation_answers_each_caller_as_the_table_says(operation_id, world
     observed = observe(world, actors_for_api(), method, path, body)
 
     assert mismatches(row, observed) == {}
+
+
+# --- The admin: its own login -----------------------------------------------------------
+
+
+def admin_changelists():
+    return sorted(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist" for m in admin_site._registry)
+
+
+@pytest.mark.parametrize("name", admin_changelists())
+def test_admin_sends_anonymous_and_non_staff_to_its_login(name, world):
+    observed = observe(world, ("anon", "attendee", "door", "supervisor"), "GET", reverse(name))
+
+    assert observed == {"anon": "login", "attendee": "login", "door": "login", "supervisor": "login"}
+
+
+# --- An attendee never reaches another attendee's records ---------------------------------
+
+
+@pytest.fixture
+def attendee_client(world):
+    return make_client("attendee", world)
+
+
+def test_attendee_badge_download_is_always_their_own(attendee_client, world):
+    response = attendee_client.get(reverse("ticketing:badge_download", kwargs={"slug": world.event.slug}))
+
+    assert response.status_code == 200
+    assert world.badge_a.code != world.badge_b.code
+    assert response["Content-Disposition"].startswith("inline") or "attachment" in response["Content-Disposition"]
+    from ticketing.services import badge_pdf_path
+
+    assert b"".join(response.streaming_content) == badge_pdf_path(world.badge_a).read_bytes()
+
+
+def test_attendee_cannot_open_another_participants_page_with_a_forged_link(attendee_client, world):
+    signed_for_a = world.magic_signed(world.a)
+    forged = signed_for_a.replace(str(world.a.pk), str(world.b.pk), 1)
+
+    response = attendee_client.get(reverse("events:magic_login", kwargs={"slug": world.event.slug, "signed": forged}))
+    page = attendee_client.get(reverse("events:personal_page", kwargs={"slug": world.event.slug}))
+
+    assert response.status_code in (302, 400)
+    assert world.b.full_name not in page.content.decode()
+    assert world.a.full_name in page.content.decode()
+
+
+def test_attendee_cannot_read_another_participants_badge_through_the_api(attendee_client, world):
+    for suffix in ("badge", "badge.pdf"):
+        response = attendee_client.get(f"/api/v1/participants/{world.b.pk}/{suffix}")
+        assert response.status_code == 401
+
+
+def test_a_registration_token_reads_only_its_own_badge(world):
+    from django.test import Client
+
+    response = Client().get("/api/v1/registration/badge", HTTP_X_REGISTRATION_TOKEN=world.a.token)
+    forged = Client().get("/api/v1/registration/badge", HTTP_X_REGISTRATION_TOKEN=world.a.token[:-2] + "xx")
+
+    assert response.status_code == 200
+    assert response.json()["code"] == world.badge_a.code
+    assert forged.status_code == 401
+
+
+def test_an_order_page_and_receipt_need_the_orders_own_token(attendee_client, world):
+    order = world.order
+    guessed = order.token[:-3] + ("aaa" if not order.token.endswith("aaa") else "bbb")
+
+    assert attendee_client.get(reverse("ticketing:order", kwargs={"token": guessed})).status_code == 404
+    assert attendee_client.get(reverse("ticketing:receipt", kwargs={"token": guessed})).status_code == 404
+    assert attendee_client.get(f"/api/v1/orders/{order.code}").status_code == 401
+
+
+def test_a_personal_calendar_token_cannot_be_rewritten_for_another_participant(world):
+    from django.test import Client
+
+    token = world.calendar_token(world.a)
+    forged = token.replace(str(world.a.pk), str(world.b.pk), 1)
+    url = reverse("agenda:calendar_personal", kwargs={"slug": world.event.slug, "token": forged})
+
+    assert Client().get(url).status_code == 404
