@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "conference.security.SecurityHeadersMiddleware",
+    "conference.security.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "conference.urls"
@@ -139,6 +141,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# The lockout backend comes first: it refuses locked-out usernames before any password check.
+AUTHENTICATION_BACKENDS = ["conference.security.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 
 # --- Language, time, money -------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -195,6 +199,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+
+# Rate limits (count, seconds) per client; see conference/security.py for which URLs they guard.
+RATE_LIMIT_REGISTRATION = (int(os.environ.get("RATE_LIMIT_REGISTRATION", "10")), 3600)
+RATE_LIMIT_MAGIC_LINK = (int(os.environ.get("RATE_LIMIT_MAGIC_LINK", "5")), 900)
+RATE_LIMIT_LOGIN = (int(os.environ.get("RATE_LIMIT_LOGIN", "20")), 900)
+RATE_LIMIT_SCAN = (int(os.environ.get("RATE_LIMIT_SCAN", "120")), 60)  # per device token or door user
+LOGIN_LOCKOUT_FAILURES = int(os.environ.get("LOGIN_LOCKOUT_FAILURES", "5"))
+LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
 
 # --- The conference --------------------------------------------------------
 # How long an e-mailed magic link opens the personal page.

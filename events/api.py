@@ -64,7 +64,12 @@ STAFF_AUTH = [TokenAuth(), SessionAuth()]
 
 
 def require(request, predicate, scope):
-    """Raise 403 unless the user passes the predicate and, for a token, holds the scope."""
+    """Raise 403 unless the user passes the predicate and, for a token, holds the scope.
+
+    The scope must be one of events.permissions.TOKEN_SCOPES, the single list.
+    """
+    if scope not in permissions.TOKEN_SCOPES:
+        raise ValueError(f"Unknown scope {scope!r}: declare it in events.permissions.PERMISSIONS")
     token = getattr(request, "api_token", None)
     if not predicate(request.user) or (token is not None and scope not in token.scopes):
         raise PermissionDenied("forbidden", _("You are not allowed to do this."))

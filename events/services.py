@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import audit
+from . import audit, permissions
 from .consent import CONSENT_TEXTS
 from .enums import DECISIONS, INVITATION_CATEGORIES, Category, ParticipantStatus
 from .errors import Conflict, DomainError
@@ -233,7 +233,10 @@ def new_api_token_secret(api_token):
 
 
 def issue_api_token(*, user, name, scopes, by=None):
-    """Create a bearer token for a user; returns (token, secret)."""
+    """Create a bearer token for a user; returns (token, secret). Scopes come from events.permissions."""
+    unknown = sorted(set(scopes) - permissions.TOKEN_SCOPES)
+    if unknown:
+        raise DomainError("unknown_scope", _("Unknown token scope: %(scopes)s.") % {"scopes": ", ".join(unknown)})
     api_token = ApiToken(user=user, name=name, scopes=list(scopes))
     secret = new_api_token_secret(api_token)
     api_token.save()

@@ -20,3 +20,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns 
 # Each xdist worker has its own test database, so it gets its own media folder
 # too (badge PDFs are cached there by participant id, which repeats across workers).
 MEDIA_ROOT = DATA_DIR / f"test-media-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405
+
+# The suite registers, scans and signs in far more often than one person could;
+# tests/test_abuse.py sets real limits explicitly.
+RATE_LIMIT_REGISTRATION = RATE_LIMIT_MAGIC_LINK = RATE_LIMIT_LOGIN = RATE_LIMIT_SCAN = (100_000, 60)  # noqa: F405
+LOGIN_LOCKOUT_FAILURES = 100_000

@@ -83,6 +83,11 @@ class BankStatementForm(forms.Form):
             raise ValidationError(_("Upload the statement as a .csv file."))
         if upload.size > 2 * 1024 * 1024:
             raise ValidationError(_("The statement file is larger than 2 MB."))
+        # A renamed spreadsheet or image is not text: refuse it before parsing (NUL bytes never occur in CSV).
+        head = upload.read(4096)
+        upload.seek(0)
+        if b"\x00" in head:
+            raise ValidationError(_("The statement must be a CSV file in UTF-8."))
         return upload
 
 

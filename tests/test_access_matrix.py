@@ -1,0 +1,646 @@
+"""Every URL and every API operation, asked by every kind of caller, answers exactly what the table allows.
+
+Callers (ACTORS): anonymous; an attendee holding a magic-link session for
+participant A; door staff; a door supervisor; an organizer; and for the API
+also one bearer token per scope in events.permissions.TOKEN_SCOPES (each token
+belongs to an organizer, so only its scope limits it).
+
+The walk discovers endpoints itself (django.urls resolver, recursively; the
+OpenAPI schema of conference.api.api), so an endpoint missing from URLS or
+API_OPERATIONS fails test_every_endpoint_declares_its_access: a new endpoint
+must say who may use it.
+
+HOW TO ADD A ROW
+    HTML page, keyed by "namespace:url_name":
+        URLS["checkin:arrivals"] = expect("GET", denied=302, door=200, supervisor=200, organizer=200)
+    API operation, keyed by its operationId in /api/v1/openapi.json:
+        API_OPERATIONS["ticketing_api_checkin_search"] = expect(
+            "GET", denied=401, door=200, supervisor=200, organizer=200, tokens={SCAN: 200})
+
+    expect(method, denied=<status for everyone not named>, <actor>=<status>, ...,
+           tokens={<scope>: <status>}, token_denied=<status for tokens with other scopes, default 403>)
+    Actors: anon, attendee, door, supervisor, organizer. The status is the exact
+    code the caller gets for a request with real objects in the URL and an empty
+    body (so an allowed POST may answer 400/422: it got past the permission check;
+    a refused one answers 401/403/404 or a redirect to a login page).
+    URL parameters are filled from the world fixture by parameter name
+    (PARAMS_BY_NAME); a URL whose parameter means something else overrides it in
+    PARAMS_BY_URL. Capability URLs (order token, personal calendar token, magic
+    link) are the credential: whoever holds the token gets the page.
+
+Attendees never see another attendee's records by changing an id or token: see
+the test_attendee_* tests at the bottom.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.admin import site as admin_site
+from django.core import signing
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from events import permissions
+from events.enums import Category, ParticipantStatus
+from events.permissions import (
+    DECIDE_APPLICATIONS,
+    MANAGE_BADGES,
+    READ_ARRIVALS,
+    READ_PARTICIPANTS,
+    READ_SIGNATURES,
+    SCAN,
+    TOKEN_SCOPES,
+    UNDO_SCAN,
+    WRITE_AGENDA,
+)
+from tests.events.factories import make_participant
+
+ROLES = ("anon", "attendee", "door", "supervisor", "organizer")
+
+
+@dataclass(frozen=True)
+class Expect:
+    method: str
+    denied: int
+    grants: dict = field(default_factory=dict)
+    tokens: dict = field(default_factory=dict)
+    token_denied: int = 403
+
+    def status_for(self, actor):
+        if actor.startswith("token:"):
+            return self.tokens.get(actor.removeprefix("token:"), self.token_denied)
+        return self.grants.get(actor, self.denied)
+
+
+def expect(method, denied, *, tokens=None, token_denied=403, **grants):
+    unknown = set(grants) - set(ROLES)
+    assert not unknown, f"unknown actors {unknown}"
+    unknown_scopes = set(tokens or {}) - TOKEN_SCOPES
+    assert not unknown_scopes, f"unknown scopes {unknown_scopes}"
+    return Expect(method, denied, dict(grants), dict(tokens or {}), token_denied)
+
+
+def public(method="GET", status=200):
+    return expect(method, status)
+
+
+EVERYONE_NOT_FOUND = 404
+
+STAFF_PAGE = {"denied": "login"}  # HTML staff pages send everyone else to a login page
+
+# --- HTML pages, keyed by "namespace:url_name" -------------------------------------
+URLS = {
+    "health": public(),
+    "set_language": public("POST", 302),
+    # Public pages.
+    "events:event_list": public(),
+    "events:event_detail": public(),
+    "events:register": public(),
+    "events:request_link": public("POST", 400),  # the same answer whoever asks; empty form is 400
+    "events:magic_login": public(status=302),  # the signed link is the credential
+    "events:personal_page": public(),  # without a session it shows the "ask for a link" form
+    "events:sign_out": public("POST", 302),
+    "ticketing:buy": public(),
+    "ticketing:stripe_webhook": public("POST", 400),  # the Stripe signature is the credential
+    "agenda:agenda": public(),
+    "agenda:changes": public(),
+    "agenda:track_styles": public(),
+    "agenda:session": public(),
+    "agenda:calendar": public(),
+    "agenda:calendar_room": public(),
+    "agenda:calendar_track": public(),
+    "agenda:frab_xml": public(),
+    "agenda:frab_json": public(),
+    "declarations:public": public(),
+    "declarations:canonical_text": public(),
+    "declarations:sealed_pdf": public(status=404),  # not sealed yet: nobody
+    "declarations:kiosk_login": public(),
+    # Capability URLs: the token in the address is the credential.
+    "ticketing:order": public(),
+    "ticketing:pay_by_card": public("POST", 302),
+    "ticketing:cancel": public("POST", 302),
+    "ticketing:receipt": public(status=404),  # unpaid order: no receipt for anyone
+    "agenda:calendar_personal": public(),
+    # The attendee's own records (magic-link session); everyone else is told "not found" or sent away.
+    "ticketing:badge_download": expect("GET", 404, attendee=200),
+    "events:withdraw_consent": expect("POST", 404, attendee=302),
+    "declarations:sign": expect("GET", 302, attendee=200),
+    "declarations:withdraw": expect("POST", 404, attendee=302),
+    "agenda:bookmark": public("POST", 302),  # without a session: back to the agenda with a message
+    "agenda:unbookmark": public("POST", 302),
+    "agenda:reserve": public("POST", 302),
+    "agenda:cancel_reservation": public("POST", 302),
+    # Staff pages.
+    "declarations:kiosk_index": expect("GET", **STAFF_PAGE, door=200, supervisor=200, organizer=200),
+    "declarations:kiosk": expect("GET", **STAFF_PAGE, door=200, supervisor=200, organizer=200),
+    # Staff get past the check; without a kiosk name in the session they go back to scanning.
+    "declarations:kiosk_confirm": expect("GET", **STAFF_PAGE, door=302, supervisor=302, organizer=302),
+    "agenda:builder": expect("GET", **STAFF_PAGE, organizer=200),
+    "ticketing:print_job_download": expect("GET", 404, organizer=200),
+    # Door check-in pages.
+    "ticketing:scanner": expect("GET", **STAFF_PAGE, door=200, supervisor=200, organizer=200),
+    "ticketing:arrivals": expect("GET", **STAFF_PAGE, door=403, supervisor=403, organizer=200),
+    "ticketing:scanner_devices": expect("GET", **STAFF_PAGE, door=403, supervisor=403, organizer=200),
+    "ticketing:revoke_scanner_device": expect("POST", **STAFF_PAGE, door=403, supervisor=403, organizer=302),
+    # Organizer e-mail (signed-in staff without the organizer role are refused).
+    "campaigns:list": expect("GET", **STAFF_PAGE, door=403, supervisor=403, organizer=200),
+    "campaigns:compose": expect("GET", **STAFF_PAGE, door=403, supervisor=403, organizer=200),
+    "campaigns:detail": expect("GET", **STAFF_PAGE, door=403, supervisor=403, organizer=200),
+    "campaigns:edit": expect("GET", **STAFF_PAGE, door=403, supervisor=403, organizer=200),
+    "campaigns:progress": expect("GET", **STAFF_PAGE, door=403, supervisor=403, organizer=200),
+    "campaigns:send": expect("POST", **STAFF_PAGE, door=403, supervisor=403, organizer=302),
+    "campaigns:retry": expect("POST", **STAFF_PAGE, door=403, supervisor=403, organizer=302),
+    "campaigns:opt_out": public(),  # the signed link is the credential
+    # The organizers' dashboard.
+    "events:dashboard": expect("GET", **STAFF_PAGE, organizer=200),
+    "events:dashboard_data": expect("GET", **STAFF_PAGE, organizer=200),
+    "events:dashboard_csv": expect("GET", **STAFF_PAGE, organizer=200),
+    # The attendee's own personal data: see, correct, download, erase.
+    "events:edit_details": expect("GET", 404, attendee=200),
+    "events:my_data_json": expect("GET", 404, attendee=200),
+    "events:my_data_pdf": expect("GET", 404, attendee=200),
+    "events:request_erasure": expect("GET", 404, attendee=200),
+}
+
+PUBLIC_API = {"denied": 200, "token_denied": 200}
+# X-Registration-Token operations: the registration's secret is the only credential; sessions and bearer tokens are not.
+REGISTRATION_TOKEN_ONLY = {"denied": 401, "token_denied": 401}
+
+# --- API operations, keyed by operationId ------------------------------------------
+API_OPERATIONS = {
+    "events_api_list_events": expect("GET", **PUBLIC_API),
+    "events_api_register": expect("POST", 422, token_denied=422),  # public; the empty body is refused
+    "events_api_registration_status": expect("GET", **REGISTRATION_TOKEN_ONLY),
+    "events_api_list_participants": expect("GET", 403, anon=401, attendee=401, organizer=200, tokens={READ_PARTICIPANTS: 200}),
+    "events_api_decide": expect("POST", 403, anon=401, attendee=401, organizer=400, tokens={DECIDE_APPLICATIONS: 400}),
+    "events_api_decide_many": expect(
+        "POST", 403, anon=401, attendee=401, organizer=400, tokens={DECIDE_APPLICATIONS: 400}
+    ),
+    # Public, with organizer-only fields for READ_SIGNATURES (checked in tests/events/declarations).
+    "events_declarations_api_list_declarations": expect("GET", **PUBLIC_API),
+    "events_declarations_api_list_signatures": expect("GET", **PUBLIC_API),
+    "events_declarations_api_verify": expect("GET", **PUBLIC_API),
+    "ticketing_api_my_badge": expect("GET", **REGISTRATION_TOKEN_ONLY),
+    "ticketing_api_my_badge_pdf": expect("GET", **REGISTRATION_TOKEN_ONLY),
+    "ticketing_api_participant_badge": expect(
+        "GET", 403, anon=401, attendee=401, organizer=200, tokens={MANAGE_BADGES: 200}
+    ),
+    "ticketing_api_participant_badge_pdf": expect(
+        "GET", 403, anon=401, attendee=401, organizer=200, tokens={MANAGE_BADGES: 200}
+    ),
+    "ticketing_api_badge_keys": expect("GET", **PUBLIC_API),  # public keys, for offline verification
+    "ticketing_api_ticket_types": expect("GET", **PUBLIC_API),
+    "ticketing_api_create_order": expect("POST", 422, token_denied=422),  # public; the empty body is refused
+    "ticketing_api_read_order": expect("GET", **REGISTRATION_TOKEN_ONLY),  # order token or registration token
+    "ticketing_api_checkin_scan": expect(
+        "POST", 403, anon=401, attendee=401, door=200, supervisor=200, organizer=200, tokens={SCAN: 200}
+    ),
+    # The supervisor undoes the admission first; later allowed callers find it already undone (409).
+    "ticketing_api_checkin_undo": expect(
+        "POST", 403, anon=401, attendee=401, supervisor=200, organizer=409, tokens={UNDO_SCAN: 409}
+    ),
+    "ticketing_api_checkin_search": expect(
+        "GET", 403, anon=401, attendee=401, door=200, supervisor=200, organizer=200, tokens={SCAN: 200}
+    ),
+    # Participant B is admitted by the first allowed caller; later ones are told "already checked in" (200).
+    "ticketing_api_checkin_admit": expect(
+        "POST", 403, anon=401, attendee=401, door=200, supervisor=200, organizer=200, tokens={SCAN: 200}
+    ),
+    "ticketing_api_checkin_arrivals": expect(
+        "GET", 403, anon=401, attendee=401, organizer=200, tokens={READ_ARRIVALS: 200}
+    ),
+    "sessions_api_published_agenda": expect("GET", **PUBLIC_API),
+    "sessions_api_versions": expect("GET", **PUBLIC_API),
+    "sessions_api_draft": expect("GET", 403, anon=401, attendee=401, organizer=200, tokens={WRITE_AGENDA: 200}),
+    # The body's times are backwards, so an allowed caller gets 400 and nothing is saved.
+    "sessions_api_create_session": expect(
+        "POST", 403, anon=401, attendee=401, organizer=400, tokens={WRITE_AGENDA: 400}
+    ),
+    "sessions_api_update_session": expect(
+        "PATCH", 403, anon=401, attendee=401, organizer=200, tokens={WRITE_AGENDA: 200}
+    ),
+    # The organizer removes the session; the token then finds nothing (404).
+    "sessions_api_remove_session": expect(
+        "DELETE", 403, anon=401, attendee=401, organizer=204, tokens={WRITE_AGENDA: 404}
+    ),
+    # Nothing changed since the world published the agenda: allowed callers get 409.
+    "sessions_api_publish": expect("POST", 403, anon=401, attendee=401, organizer=409, tokens={WRITE_AGENDA: 409}),
+    "sessions_api_reserve": expect("POST", **REGISTRATION_TOKEN_ONLY),
+    "sessions_api_cancel_reservation": expect("DELETE", **REGISTRATION_TOKEN_ONLY),
+    "sessions_api_my_reservation": expect("GET", **REGISTRATION_TOKEN_ONLY),
+}
+
+# Not walked: the admin has its own login (checked in test_admin_*), the API is
+# walked by operationId, and /health is checked in tests/test_abuse.py.
+SKIP_URL_PREFIXES = ("admin:", "api:")
+
+
+# --- The world: real objects to put in URLs ----------------------------------------
+
+
+class World:
+    """Real rows for every URL parameter, created on first use (some are slow, e.g. print jobs)."""
+
+    def __init__(self, event, organizer, door_staff):
+        from django.contrib.auth.models import Group, User
+
+        from ticketing.services import issue_badge
+        from ticketing.services.issuing import issue_free_pass
+        from tests.ticketing.factories import make_free_type
+
+        self.event = event
+        self.organizer = organizer
+        self.door_staff = door_staff
+        self.supervisor = User.objects.create_user("giamsat", password="pw-giamsat")
+        self.supervisor.groups.add(Group.objects.get(name=permissions.DOOR_SUPERVISOR))
+        make_free_type(event, Category.KOL, seats=10)
+        self.a = make_participant(event, full_name="Nguyễn Tiến Cường", status=ParticipantStatus.APPROVED)
+        self.b = make_participant(event, full_name="Trần Thị Bình", status=ParticipantStatus.APPROVED)
+        for participant in (self.a, self.b):
+            issue_free_pass(participant)
+        self.badge_a = issue_badge(self.a)
+        self.badge_b = issue_badge(self.b)
+        self._cache = {}
+        self.session  # a published agenda, so agenda pages answer  # noqa: B018
+
+    def lazy(self, name, build):
+        if name not in self._cache:
+            self._cache[name] = build()
+        return self._cache[name]
+
+    @property
+    def order(self):
+        from tests.ticketing.factories import make_business_type, place_order
+
+        return self.lazy("order", lambda: place_order(self.event, make_business_type(self.event)))
+
+    @property
+    def room(self):
+        from tests.agenda.factories import make_room
+
+        return self.lazy("room", lambda: make_room(self.event, "Hội trường Thống Nhất", capacity=800))
+
+    @property
+    def track(self):
+        from tests.agenda.factories import make_track
+
+        return self.lazy("track", lambda: make_track(self.event))
+
+    @property
+    def session(self):
+        def build():
+            from sessions.services import publish_agenda
+            from tests.agenda.factories import make_session
+
+            session = make_session(self.event, self.room, track=self.track)
+            publish_agenda(event=self.event, by=self.organizer)
+            return session
+
+        return self.lazy("session", build)
+
+    @property
+    def declaration(self):
+        from tests.events.conftest import make_declaration
+
+        return self.lazy("declaration", lambda: make_declaration(self.event))
+
+    @property
+    def print_job(self):
+        from ticketing.models import PrintJob
+
+        def build():
+            from django.core.files.base import ContentFile
+
+            job = PrintJob.objects.create(event=self.event)
+            job.file.save("the-ban-in.pdf", ContentFile(b"%PDF-1.4 in"))
+            return job
+
+        return self.lazy("print_job", build)
+
+    @property
+    def check_in(self):
+        from ticketing.services import checkin
+
+        def build():
+            from django.utils import timezone
+
+            # The doors are open only while the event runs.
+            self.event.start_date = self.event.end_date = timezone.localdate()
+            self.event.save()
+            return checkin.scan(code=self.badge_a.code, gate="Cổng A", by=self.door_staff).check_in_id
+
+        return self.lazy("check_in", build)
+
+    @property
+    def campaign(self):
+        from events.models import Campaign
+
+        return self.lazy(
+            "campaign",
+            lambda: Campaign.objects.create(
+                event=self.event, subject_vi="Thư thử", body_vi="Kính gửi {name},", created_by=self.organizer
+            ),
+        )
+
+    @property
+    def device_token(self):
+        from ticketing.services import devices
+
+        return self.lazy("device_token", lambda: devices.create_scanner_device(name="Cổng A", by=self.organizer)[0])
+
+    def opt_out_token(self, participant):
+        from events.campaigns.services import opt_out_url
+
+        return opt_out_url(participant).rstrip("/").rsplit("/", 1)[-1]
+
+    def magic_signed(self, participant):
+        from events.links import magic_link
+
+        return magic_link(participant).rstrip("/").rsplit("/", 1)[-1]
+
+    def calendar_token(self, participant):
+        from sessions.views import personal_calendar_token
+
+        return personal_calendar_token(participant)
+
+    def kiosk_token(self, participant):
+        from events.declarations.views import KIOSK_TOKEN_SALT
+
+        return signing.dumps({"p": participant.pk, "d": self.declaration.pk}, salt=KIOSK_TOKEN_SALT)
+
+
+# URL parameter -> value, by parameter name.
+PARAMS_BY_NAME = {
+    "slug": lambda w: w.event.slug,
+    "category": lambda w: Category.KOL,
+    "signed": lambda w: w.magic_signed(w.a),
+    "purpose": lambda w: "updates",
+    "job_id": lambda w: w.print_job.pk,
+    "pk": lambda w: w.session.pk,
+    "session_id": lambda w: w.session.pk,
+    "room_id": lambda w: w.room.pk,
+    "track_slug": lambda w: w.track.slug,
+    "declaration_slug": lambda w: w.declaration.slug,
+    "number": lambda w: 1,
+    "participant_id": lambda w: w.a.pk,
+    "check_in_id": lambda w: w.check_in,
+    "token_id": lambda w: w.device_token.pk,
+    "key": lambda w: "registrations",
+    "code": lambda w: w.order.code,
+    "token": lambda w: w.order.token,
+}
+# Where a parameter name means something else in one URL.
+PARAMS_BY_URL = {
+    "agenda:calendar_personal": {"token": lambda w: w.calendar_token(w.a)},
+    "campaigns:opt_out": {"token": lambda w: w.opt_out_token(w.a)},
+    **{f"campaigns:{name}": {"pk": lambda w: w.campaign.pk} for name in ("detail", "edit", "progress", "send", "retry")},
+    "declarations:kiosk_confirm": {"token": lambda w: w.kiosk_token(w.a)},
+}
+
+
+# JSON bodies for API writes: ninja parses the body before the view checks
+# permissions, so an empty body would answer 422 to everyone. Each body is valid
+# but harmless (an unknown decision, an unknown badge code).
+BODIES = {
+    "events_api_decide": lambda w: {"decision": "khong-ro"},
+    "events_api_decide_many": lambda w: {"decision": "khong-ro", "participant_ids": [w.a.pk]},
+    "ticketing_api_checkin_scan": lambda w: {"code": "KHONG-PHAI-MA", "gate": "Cổng A"},
+    "ticketing_api_checkin_admit": lambda w: {"participant": w.b.pk, "gate": "Cổng A", "event": w.event.slug},
+    "sessions_api_create_session": lambda w: {
+        "title_vi": "Phiên thử",
+        "room_id": w.room.pk,
+        "starts_at": "2027-08-14T13:00:00+07:00",
+        "ends_at": "2027-08-14T12:00:00+07:00",
+    },
+}
+
+
+# Query strings for API reads that need them.
+QUERIES = {
+    "ticketing_api_checkin_search": lambda w: f"?event={w.event.slug}&q=Cuong",
+    "ticketing_api_checkin_arrivals": lambda w: f"?event={w.event.slug}",
+}
+
+
+def fill(name, parameters, world):
+    overrides = PARAMS_BY_URL.get(name, {})
+    return {key: (overrides.get(key) or PARAMS_BY_NAME[key])(world) for key in parameters}
+
+
+# --- Discovery -----------------------------------------------------------------------
+
+
+def walk_urls(resolver=None, namespace="", parameters=()):
+    """(name, URL parameters) for every named URL pattern, recursively, e.g. ("events:register", ("slug", "category"))."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        inner_parameters = (*parameters, *entry.pattern.regex.groupindex)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk_urls(entry, inner, inner_parameters)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}" if entry.name else f"{namespace}<unnamed {entry.pattern}>", inner_parameters
+
+
+def html_url_names():
+    return sorted({name for name, _ in walk_urls() if not name.startswith(SKIP_URL_PREFIXES)})
+
+
+def api_operations():
+    """operationId -> (method, path template) from the OpenAPI schema."""
+    from conference.api import api
+
+    schema = api.get_openapi_schema()
+    return {
+        operation["operationId"]: (method.upper(), path)
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    }
+
+
+# --- Callers ---------------------------------------------------------------------------
+
+
+def actors_for_api():
+    return [*ROLES, *(f"token:{scope}" for scope in sorted(TOKEN_SCOPES))]
+
+
+def make_client(actor, world):
+    from django.test import Client
+
+    from events.services import issue_api_token
+
+    client = Client()
+    if actor == "attendee":
+        # The attendee opens their magic link, as in real life.
+        client.get(reverse("events:magic_login", kwargs={"slug": world.event.slug, "signed": world.magic_signed(world.a)}))
+    elif actor == "door":
+        client.force_login(world.door_staff)
+    elif actor == "supervisor":
+        client.force_login(world.supervisor)
+    elif actor == "organizer":
+        client.force_login(world.organizer)
+    elif actor.startswith("token:"):
+        _, secret = issue_api_token(user=world.organizer, name="thiết bị", scopes=[actor.removeprefix("token:")])
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+    return client
+
+
+def request(client, method, path, body=None):
+    if method in ("POST", "PATCH", "PUT") and path.startswith("/api/"):
+        return client.generic(method, path, json.dumps(body or {}), content_type="application/json")
+    return client.generic(method, path)
+
+
+@pytest.fixture
+def world(event, organizer, door_staff, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return World(event, organizer, door_staff)
+
+
+def outcome(response):
+    """The status, or "login" for a redirect to a login page (the usual refusal for HTML staff pages)."""
+    if response.status_code == 302 and "login" in response["Location"]:
+        return "login"
+    return response.status_code
+
+
+def observe(world, actors, method, path, body=None):
+    return {actor: outcome(request(make_client(actor, world), method, path, body)) for actor in actors}
+
+
+def mismatches(expected, observed):
+    return {
+        actor: {"expected": expected.status_for(actor), "got": got}
+        for actor, got in observed.items()
+        if got != expected.status_for(actor)
+    }
+
+
+# --- The tests --------------------------------------------------------------------------
+
+
+def test_every_endpoint_declares_its_access():
+    assert {"missing from URLS": sorted(set(html_url_names()) - set(URLS))} == {"missing from URLS": []}
+    assert {"missing from API_OPERATIONS": sorted(set(api_operations()) - set(API_OPERATIONS))} == {
+        "missing from API_OPERATIONS": []
+    }
+
+
+def test_the_table_has_no_rows_for_endpoints_that_are_gone():
+    assert sorted(set(URLS) - set(html_url_names())) == []
+    assert sorted(set(API_OPERATIONS) - set(api_operations())) == []
+
+
+def test_the_table_uses_each_declared_method():
+    operations = api_operations()
+    assert {op: row.method for op, row in API_OPERATIONS.items() if op in operations} == {
+        op: operations[op][0] for op in API_OPERATIONS if op in operations
+    }
+
+
+@pytest.mark.parametrize("name", sorted(URLS))
+def test_html_url_answers_each_caller_as_the_table_says(name, world):
+    path = reverse(name, kwargs=fill(name, dict(walk_urls())[name], world))
+    row = URLS[name]
+
+    observed = observe(world, ROLES, row.method, path)
+
+    assert mismatches(row, observed) == {}
+
+
+@pytest.mark.parametrize("operation_id", sorted(API_OPERATIONS))
+def test_api_operation_answers_each_caller_as_the_table_says(operation_id, world):
+    method, template = api_operations()[operation_id]
+    parameters = [part[1:-1] for part in template.split("/") if part.startswith("{")]
+    path = template.format(**fill(operation_id, parameters, world))
+    row = API_OPERATIONS[operation_id]
+
+    body = BODIES[operation_id](world) if operation_id in BODIES else None
+    if operation_id in QUERIES:
+        path += QUERIES[operation_id](world)
+
+    observed = observe(world, actors_for_api(), method, path, body)
+
+    assert mismatches(row, observed) == {}
+
+
+# --- The admin: its own login -----------------------------------------------------------
+
+
+def admin_changelists():
+    return sorted(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist" for m in admin_site._registry)
+
+
+@pytest.mark.parametrize("name", admin_changelists())
+def test_admin_sends_anonymous_and_non_staff_to_its_login(name, world):
+    observed = observe(world, ("anon", "attendee", "door", "supervisor"), "GET", reverse(name))
+
+    assert observed == {"anon": "login", "attendee": "login", "door": "login", "supervisor": "login"}
+
+
+# --- An attendee never reaches another attendee's records ---------------------------------
+
+
+@pytest.fixture
+def attendee_client(world):
+    return make_client("attendee", world)
+
+
+def test_attendee_badge_download_is_always_their_own(attendee_client, world):
+    response = attendee_client.get(reverse("ticketing:badge_download", kwargs={"slug": world.event.slug}))
+
+    assert response.status_code == 200
+    assert world.badge_a.code != world.badge_b.code
+    assert response["Content-Disposition"].startswith("inline") or "attachment" in response["Content-Disposition"]
+    from ticketing.services import badge_pdf_path
+
+    assert b"".join(response.streaming_content) == badge_pdf_path(world.badge_a).read_bytes()
+
+
+def test_attendee_cannot_open_another_participants_page_with_a_forged_link(attendee_client, world):
+    signed_for_a = world.magic_signed(world.a)
+    forged = signed_for_a.replace(str(world.a.pk), str(world.b.pk), 1)
+
+    response = attendee_client.get(reverse("events:magic_login", kwargs={"slug": world.event.slug, "signed": forged}))
+    page = attendee_client.get(reverse("events:personal_page", kwargs={"slug": world.event.slug}))
+
+    assert response.status_code in (302, 400)
+    assert world.b.full_name not in page.content.decode()
+    assert world.a.full_name in page.content.decode()
+
+
+def test_attendee_cannot_read_another_participants_badge_through_the_api(attendee_client, world):
+    for suffix in ("badge", "badge.pdf"):
+        response = attendee_client.get(f"/api/v1/participants/{world.b.pk}/{suffix}")
+        assert response.status_code == 401
+
+
+def test_a_registration_token_reads_only_its_own_badge(world):
+    from django.test import Client
+
+    response = Client().get("/api/v1/registration/badge", HTTP_X_REGISTRATION_TOKEN=world.a.token)
+    forged = Client().get("/api/v1/registration/badge", HTTP_X_REGISTRATION_TOKEN=world.a.token[:-2] + "xx")
+
+    assert response.status_code == 200
+    assert response.json()["code"] == world.badge_a.code
+    assert forged.status_code == 401
+
+
+def test_an_order_page_and_receipt_need_the_orders_own_token(attendee_client, world):
+    order = world.order
+    guessed = order.token[:-3] + ("aaa" if not order.token.endswith("aaa") else "bbb")
+
+    assert attendee_client.get(reverse("ticketing:order", kwargs={"token": guessed})).status_code == 404
+    assert attendee_client.get(reverse("ticketing:receipt", kwargs={"token": guessed})).status_code == 404
+    assert attendee_client.get(f"/api/v1/orders/{order.code}").status_code == 401
+
+
+def test_a_personal_calendar_token_cannot_be_rewritten_for_another_participant(world):
+    from django.test import Client
+
+    token = world.calendar_token(world.a)
+    forged = token.replace(str(world.a.pk), str(world.b.pk), 1)
+    url = reverse("agenda:calendar_personal", kwargs={"slug": world.event.slug, "token": forged})
+
+    assert Client().get(url).status_code == 404
