@@ -74,7 +74,7 @@ def test_decision_is_audited(event, organizer):
 
 def test_seal_and_token_issue_and_revoke_are_audited(event, organizer, declaration):
     declaration_services.seal_declaration(declaration=declaration, by=organizer)
-    token, _secret = services.issue_api_token(user=organizer, name="máy quét", scopes=["checkin"])
+    token, _secret = services.issue_api_token(user=organizer, name="máy quét", scopes=["checkin:scan"])
     services.revoke_api_token(api_token=token, by=organizer)
     services.revoke_api_token(api_token=token, by=organizer)  # twice: logged once
     actions = list(AuditEntry.objects.order_by("pk").values_list("action", "actor"))
