@@ -1,6 +1,7 @@
 """Settings for the test suite: the real ones with background jobs run inline."""
 
 import os
+from urllib.parse import urlsplit
 
 os.environ.setdefault("Q_SYNC", "1")
 
@@ -8,8 +9,15 @@ from conference.settings import *  # noqa: E402,F401,F403 - test settings extend
 
 Q_CLUSTER["sync"] = True  # noqa: F405 - django-q2 reads this once at import
 if REDIS_URL:  # noqa: F405
-    # With Redis the cache is one server for every xdist worker and every run; a key prefix per
-    # test process keeps counters (rate limits) apart, as the in-process cache would.
+    # With Redis the cache is one server for every xdist worker. cache.clear() is FLUSHDB, which
+    # would wipe another worker's counters mid-test (rate limits), so each worker gets its own
+    # Redis database (gw0 -> 1, gw1 -> 2, ...; 0 without xdist), and a key prefix per process
+    # keeps two runs apart.
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    _database = (int(_worker[2:]) + 1) % 16 if _worker.startswith("gw") else 0
+    REDIS_URL = urlsplit(REDIS_URL)._replace(path=f"/{_database}").geturl()  # noqa: F405
+    CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
+    Q_CLUSTER["redis"] = REDIS_URL  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests only

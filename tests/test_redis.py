@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from conference.settings import env_bool
 
@@ -42,7 +43,7 @@ def test_cache_lives_in_the_redis_server():
 
     cache = caches["default"]
 
-    server = redis.Redis.from_url(REDIS_URL)
+    server = redis.Redis.from_url(settings.REDIS_URL)  # this test process's own database
     cache.delete("redis-counter")
 
     cache.add("redis-counter", 0, 60)  # how the rate limits count: add, then incr (atomic on Redis)
@@ -63,14 +64,13 @@ def _database_url(settings_dict):
 
 
 def _start_cluster(tmp_path):
-    from django.conf import settings
     from django.db import connection
 
     env = {
         **{k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "Q_SYNC"}},
         "DJANGO_SETTINGS_MODULE": "conference.settings",
         "DATABASE_URL": _database_url(connection.settings_dict),
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": settings.REDIS_URL,
         "SECRET_KEY": settings.SECRET_KEY,
         "DATA_DIR": str(tmp_path),
         "Q_WORKERS": "1",
