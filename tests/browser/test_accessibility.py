@@ -149,3 +149,36 @@ def test_pages_fit_360px_without_horizontal_scrolling(page, live_server, event, 
         overflowing["personal"] = width
     assert overflowing == {}
     assert len(list(SCREENSHOTS.glob("360-*.png"))) >= len(pages) + 1
+
+
+def test_scanner_page_passes_axe_and_fits_360px(page, live_server, event, conference, door_staff):
+    """The door page in its three states: choosing the gate, scanning, and a verdict on screen."""
+    from django.utils import timezone
+
+    from ticketing import services as ticketing_services
+
+    event.start_date = event.end_date = timezone.localdate()
+    event.save()
+    badge = ticketing_services.issue_badge(conference["attendee"])
+    sign_in(page, live_server, door_staff)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/e/{event.slug}/checkin/")
+    page.locator("#gate-form").wait_for()
+    assert axe_violations(page) == [], "gate"
+
+    page.fill("#gate-input", "Cổng A")
+    page.click("#gate-form button[type=submit]")
+    page.locator("#wedge").wait_for()
+    assert axe_violations(page) == [], "scanning"
+    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 360
+
+    page.fill("#wedge", badge.code)
+    page.press("#wedge", "Enter")
+    verdict = page.locator('#verdict[data-result="admitted"]')
+    verdict.wait_for()
+    # The verdict is not told by colour alone: a word and an icon say it too.
+    assert page.locator(".verdict-label").inner_text().strip() != ""
+    assert page.locator(".verdict-icon").inner_text() == "✓"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "360-scanner-verdict.png"))
+    assert axe_violations(page) == [], "verdict"
