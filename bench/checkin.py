@@ -25,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONCURRENCY = (1, 8, 20)
-REQUESTS = {1: 100, 8: 400, 20: 400}  # per case and concurrency (seeding badges is the slow part)
+REQUESTS = {1: 200, 8: 1000, 20: 1000}  # per case and concurrency
 REPEATED_BADGES = 50
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/")
 PG_DB = "checkin_bench"
@@ -44,7 +44,9 @@ from events.enums import Category, EventStatus, ParticipantStatus
 from events.models import Event, Participant
 from events.permissions import DOOR_STAFF
 from events.services import issue_api_token
-from ticketing import services
+from ticketing import codes as codes_module
+from ticketing.models import Badge
+from ticketing.services.badges import event_key
 
 count = int(os.environ["BENCH_PARTICIPANTS"])
 today = timezone.localdate()
@@ -63,7 +65,16 @@ Participant.objects.bulk_create(
     )
     for n in range(count)
 )
-codes = [services.issue_badge(participant).code for participant in Participant.objects.filter(event=event).order_by("pk")]
+# Signed codes straight from the event key, bulk-inserted: issue_badge would also render each QR
+# image and queue an e-mail, which the scan never reads and which made seeding the slow part.
+key = event_key(event)
+badges = [
+    Badge(participant_id=pk, version=1, code=codes_module.sign_code(
+        key.private_key_encrypted, event_id=event.pk, participant_id=pk, version=1))
+    for pk in Participant.objects.filter(event=event).order_by("pk").values_list("pk", flat=True)
+]
+Badge.objects.bulk_create(badges, batch_size=500)
+codes = [badge.code for badge in badges]
 user = User.objects.create_user(username="soatve", password="bench-only")
 user.groups.add(Group.objects.get(name=DOOR_STAFF))
 _token, secret = issue_api_token(user=user, name="Máy quét bench", scopes=["checkin:scan"])
@@ -198,7 +209,8 @@ def _rows(label, name, expected, concurrency, measured):
         {"scenario": f"{key}: p99", "value": round(latencies[max(int(len(latencies) * 0.99) - 1, 0)], 1), "unit": "ms",
          "target": "< 50" if first_at_8 and label == "SQLite" else ""},
         {"scenario": f"{key}: max", "value": round(latencies[-1], 1), "unit": "ms", "target": ""},
-        {"scenario": f"{key}: errors (non-200)", "value": errors, "unit": "answers", "target": "= 0"},
+        {"scenario": f"{key}: errors (non-200)", "value": errors, "target": "= 0",
+         "unit": "answers" + "".join(f", {n}× HTTP {s or 'none'}" for s, n in sorted(statuses.items()) if s != 200)},
         {"scenario": f"{key}: verdicts other than {expected}", "value": wrong, "unit": "answers", "target": "= 0"},
     ]
 
@@ -225,8 +237,10 @@ def _drop_postgres():
 
 
 def run():
+    # One token stands for every door device here, so its per-device limit (120 scans a minute,
+    # settings.RATE_LIMIT_SCAN) is lifted: the limiter still counts every scan, it never refuses.
     base = {**os.environ, "DJANGO_SETTINGS_MODULE": "conference.settings", "DEBUG": "0", "STATIC_MANIFEST": "0",
-            "LOG_LEVEL": "WARNING"}
+            "LOG_LEVEL": "WARNING", "RATE_LIMIT_SCAN": "100000000"}
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-checkin-") as data_dir:
         env = {**base, "DATA_DIR": data_dir}

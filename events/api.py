@@ -4,6 +4,7 @@ Each operation parses, checks who is asking, calls one service and shapes the
 answer; domain errors become JSON in conference.api.
 """
 
+import datetime
 import hashlib
 
 from django.http import HttpRequest
@@ -34,6 +35,8 @@ from .schemas import (
 
 router = Router(tags=["events"])
 
+LAST_USED_PRECISION = datetime.timedelta(minutes=1)
+
 
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer <token>` for scripts and devices; the request acts as the token's user."""
@@ -43,7 +46,10 @@ class TokenAuth(HttpBearer):
         api_token = ApiToken.objects.select_related("user").filter(key_sha256=digest, revoked_at__isnull=True).first()
         if api_token is None or not api_token.user.is_active:
             return None
-        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        # "Last used" to the minute: a scanner device would otherwise write this row on every scan.
+        if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = api_token.user
         request.api_token = api_token
         return api_token.user

@@ -127,6 +127,42 @@ def test_scan_holder_of_unpaid_pass_is_not_allowed(holder, door_staff, open_even
     assert checkin.scan(code=holder.badge.code, gate="A", by=door_staff).result == ScanResult.NOT_ALLOWED
 
 
+@pytest.mark.parametrize(
+    "status, sells_passes, order_status",
+    [
+        (ParticipantStatus.APPROVED, False, None),
+        (ParticipantStatus.REJECTED, False, None),
+        (ParticipantStatus.PENDING, False, None),
+        (ParticipantStatus.APPROVED, True, None),
+        (ParticipantStatus.APPROVED, True, "paid"),
+        (ParticipantStatus.APPROVED, True, "pending"),
+        (ParticipantStatus.APPROVED, True, "refunded"),
+        (ParticipantStatus.REJECTED, True, "paid"),
+    ],
+)
+def test_holder_query_agrees_with_valid_ticket_condition(holder, open_event, status, sells_passes, order_status):
+    """The scan's hand-written holder query and the ORM's valid_ticket_condition are one rule."""
+    from tests.ticketing.factories import make_business_type
+    from ticketing.models import Order, OrderPosition
+    from ticketing.selectors import holds_valid_ticket
+
+    if sells_passes:
+        pass_type = make_business_type(open_event)
+        if order_status:
+            order = Order.objects.create(event=open_event, status=order_status, buyer_name="x", buyer_email="x@example.vn")
+            OrderPosition.objects.create(
+                order=order, ticket_type=pass_type, price=1, attendee_name="x", attendee_email="x@example.vn",
+                participant=holder,
+            )
+    holder.status = status
+    holder.save()
+
+    found = checkin._holder(codes.read_claim(holder.badge.code), 0)
+
+    assert found.ticket_valid is holds_valid_ticket(holder)
+    assert (found.full_name, found.event.slug, found.badge_version) == (holder.full_name, open_event.slug, 1)
+
+
 def test_scan_outside_the_window_is_not_open(holder, door_staff, settings):
     settings.CHECKIN_OPENS_HOURS_BEFORE = 2
     settings.CHECKIN_CLOSES_HOURS_AFTER = 1
