@@ -1,10 +1,16 @@
 """Twenty gates admit twenty people to a session with eight seats at once: never more than eight inside."""
 
+import threading
+
 import pytest
+from django.db import connection
+from django.utils import timezone
 
 from events.services import issue_api_token
+from tests.events.factories import make_participant
 from tests.agenda.factories import make_room, make_session
 from ticketing.models import CheckIn, ScanLog
+from ticketing.services import checkin
 
 from .test_checkin import badge_holder, open_event, scan_all  # noqa: F401 (open_event is a fixture)
 
@@ -32,3 +38,44 @@ def test_concurrent_walk_ins_never_exceed_the_seats(live_server, open_event, doo
     assert verdicts == ["admitted"] * SEATS + ["no_seat"] * (PEOPLE - SEATS)
     assert CheckIn.objects.filter(session_id=session.pk, undone_at__isnull=True).count() == SEATS
     assert ScanLog.objects.filter(session_id=session.pk).count() == PEOPLE
+
+
+def walk_in_round(event, door_staff, session_id, serialise):
+    """PEOPLE threads each try to take one of SEATS walk-in seats at once; how many got in."""
+    people = [make_participant(event, full_name=f"Người {session_id}-{n}", status="approved") for n in range(PEOPLE)]
+    barrier = threading.Barrier(PEOPLE)
+
+    def walk_in(participant):
+        barrier.wait()
+        try:
+            checkin._admit_walk_in(
+                participant, session_id=session_id, seats=SEATS, gate="Cửa", by=door_staff, now=timezone.now(),
+                serialise=serialise,
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=walk_in, args=(person,)) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return CheckIn.objects.filter(session_id=session_id, undone_at__isnull=True).count()
+
+
+def test_control_walk_in_count_and_insert_race_only_on_postgresql(open_event, door_staff):  # noqa: F811
+    """Why the advisory lock exists, and only on PostgreSQL.
+
+    PostgreSQL (READ COMMITTED): without the lock, statements that count the seats
+    at the same moment all see a free seat, so the session overfills in some round.
+    SQLite runs one writing statement at a time, so the same statement never
+    overfills there, lock or not. With the lock, no round overfills anywhere.
+    """
+    unserialised = [walk_in_round(open_event, door_staff, 9000 + round_, serialise=False) for round_ in range(5)]
+    serialised = [walk_in_round(open_event, door_staff, 9100 + round_, serialise=True) for round_ in range(3)]
+
+    if connection.vendor == "postgresql":
+        assert max(unserialised) > SEATS, unserialised
+    else:
+        assert max(unserialised) == SEATS, unserialised
+    assert serialised == [SEATS] * 3
