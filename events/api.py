@@ -43,7 +43,7 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request, token):
         digest = hashlib.sha256(token.encode()).hexdigest()
-        api_token = ApiToken.objects.select_related("user").filter(key_sha256=digest, revoked_at__isnull=True).first()
+        api_token = ApiToken.objects.select_related("user", "event").filter(key_sha256=digest, revoked_at__isnull=True).first()
         if api_token is None or not api_token.user.is_active:
             return None
         now = timezone.now()

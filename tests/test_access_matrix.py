@@ -346,7 +346,7 @@ class World:
     def device_token(self):
         from ticketing.services import devices
 
-        return self.lazy("device_token", lambda: devices.create_scanner_device(name="Cổng A", by=self.organizer)[0])
+        return self.lazy("device_token", lambda: devices.create_scanner_device(event=self.event, name="Cổng A", by=self.organizer)[0])
 
     def opt_out_token(self, participant):
         from events.campaigns.services import opt_out_url

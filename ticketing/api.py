@@ -35,7 +35,7 @@ from .schemas import (
     TicketTypeOut,
     UndoOut,
 )
-from .services import checkin
+from .services import checkin, devices
 from .services import orders as order_services
 
 router = Router(tags=["ticketing"])
@@ -280,13 +280,14 @@ def _scan_out(outcome):
 )
 def checkin_scan(request, payload: ScanIn):
     require(request, permissions.is_door_staff, "checkin:scan")
+    device = getattr(request, "api_token", None)
     outcome = checkin.scan(
         code=payload.code,
         gate=payload.gate,
         session_id=payload.session,
-        event_slug=payload.event,
+        event_slug=devices.device_event_slug(device, payload.event),
         by=request.user,
-        device=getattr(request, "api_token", None),
+        device=device,
     )
     return _scan_out(outcome)
 
@@ -300,6 +301,7 @@ def checkin_scan(request, payload: ScanIn):
 )
 def checkin_arrivals(request, event: str):
     require(request, permissions.is_organizer, "checkin:read")
+    event = devices.device_event_slug(getattr(request, "api_token", None), event)
     return selectors.arrivals(event_selectors.event_for_staff(event))
 
 
@@ -323,13 +325,14 @@ def checkin_undo(request, check_in_id: int):
 )
 def checkin_admit(request, payload: AdmitIn):
     require(request, permissions.is_door_staff, "checkin:scan")
+    device = getattr(request, "api_token", None)
     outcome = checkin.admit_by_name(
         participant_id=payload.participant,
-        event_slug=payload.event,
+        event_slug=devices.device_event_slug(device, payload.event),
         gate=payload.gate,
         session_id=payload.session,
         by=request.user,
-        device=getattr(request, "api_token", None),
+        device=device,
     )
     return _scan_out(outcome)
 
@@ -342,7 +345,7 @@ def checkin_admit(request, payload: AdmitIn):
 )
 def checkin_search(request, event: str, q: str = Query(..., min_length=1, max_length=100)):
     require(request, permissions.is_door_staff, "checkin:scan")
-    found = Event.objects.filter(slug=event).first()
+    found = Event.objects.filter(slug=devices.device_event_slug(getattr(request, "api_token", None), event)).first()
     if found is None:
         raise NotFound("event_not_found", _("No such event."))
     return selectors.door_search(found, q)

@@ -32,13 +32,13 @@ def scanner_devices(request, slug):
     created = secret = None
     if request.method == "POST" and form.is_valid():
         created, secret = devices.create_scanner_device(
-            name=form.cleaned_data["name"], gate=form.cleaned_data["gate"], by=request.user
+            event=event, name=form.cleaned_data["name"], gate=form.cleaned_data["gate"], by=request.user
         )
         form = ScannerDeviceForm()
     context = {
         "event": event,
         "form": form,
-        "devices": devices.scanner_devices(),
+        "devices": devices.scanner_devices(event),
         "created": created,
         "secret": secret,
     }
@@ -52,7 +52,7 @@ def scanner_devices(request, slug):
 def revoke_scanner_device(request, slug, token_id):
     event = _organizer_event(request, slug)
     try:
-        api_token = devices.revoke_scanner_device(token_id=token_id, by=request.user)
+        api_token = devices.revoke_scanner_device(event=event, token_id=token_id, by=request.user)
     except NotFound:
         raise Http404
     messages.success(request, _("Device “%(name)s” can no longer scan.") % {"name": api_token.name})

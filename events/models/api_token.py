@@ -16,6 +16,16 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("prefix"), max_length=8, editable=False)
     key_sha256 = models.CharField(max_length=64, unique=True, editable=False)
     scopes = models.JSONField(_("scopes"), default=list)
+    # A scanner device works for one event: its scans judge badges of that event only.
+    event = models.ForeignKey(
+        "events.Event",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="api_tokens",
+        verbose_name=_("event"),
+        help_text=_("For a scanner device: the only event it may scan for. Empty: not bound to an event."),
+    )
     # A scanner device's door, shown to organizers; the scan itself names its gate.
     gate = models.CharField(_("gate"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

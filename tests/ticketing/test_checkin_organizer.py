@@ -10,7 +10,7 @@ from events.services import issue_api_token
 from tests.agenda.factories import make_room, make_session
 from tests.events.factories import make_participant
 from ticketing import services
-from ticketing.services import checkin
+from ticketing.services import checkin, devices
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,29 @@ def test_organizer_creates_a_device_token_and_sees_the_secret_once(organizer_cli
     assert (scan.status_code, scan.json()["result"]) == (200, "invalid")
 
 
+def test_a_device_works_for_its_own_event_only(organizer_client, organizer, holder, other_event):
+    """A device token is bound to the event whose page created it: another event's badge is
+    wrong_event, pointing the device at another event is refused, and the other event's
+    device page neither lists nor revokes it."""
+    api_token, secret = devices.create_scanner_device(event=holder.event, name="Cổng A", by=organizer)
+    stranger = badge_holder(other_event, "Lê Văn Khách")
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {secret}", "content_type": "application/json"}
+
+    def scan(body):
+        return Client().post("/api/v1/checkin/scan", body, **bearer)
+
+    assert scan({"code": holder.badge.code, "gate": "A"}).json()["result"] == "admitted"
+    assert scan({"code": stranger.badge.code, "gate": "A"}).json()["result"] == "wrong_event"
+    elsewhere = scan({"code": stranger.badge.code, "gate": "A", "event": other_event.slug})
+    assert (elsewhere.status_code, elsewhere.json()["code"]) == (403, "device_other_event")
+    search = Client().get(f"/api/v1/checkin/search?event={other_event.slug}&q=Khach", **bearer)
+    assert search.status_code == 403
+    assert api_token not in organizer_client.get(devices_url(other_event)).context["devices"]
+    revoke = organizer_client.post(reverse("ticketing:revoke_scanner_device", args=[other_event.slug, api_token.pk]))
+    api_token.refresh_from_db()
+    assert (revoke.status_code, api_token.revoked_at) == (404, None)
+
+
 def test_device_name_is_required(organizer_client, event):
     response = organizer_client.post(devices_url(event), {"name": "  ", "gate": ""})
 
@@ -60,7 +83,7 @@ def test_device_name_is_required(organizer_client, event):
 
 
 def test_organizer_revokes_a_device_token(organizer_client, organizer, event):
-    api_token, secret = issue_api_token(user=organizer, name="Máy quét 1", scopes=["checkin:scan"])
+    api_token, secret = devices.create_scanner_device(event=event, name="Máy quét 1", by=organizer)
     url = reverse("ticketing:revoke_scanner_device", args=[event.slug, api_token.pk])
 
     response = organizer_client.post(url)
@@ -87,7 +110,7 @@ def test_revoke_only_touches_scanner_tokens(organizer_client, organizer, event):
 
 
 def test_revoke_needs_post(organizer_client, organizer, event):
-    api_token, _secret = issue_api_token(user=organizer, name="Máy quét 1", scopes=["checkin:scan"])
+    api_token, _secret = devices.create_scanner_device(event=event, name="Máy quét 1", by=organizer)
 
     response = organizer_client.get(reverse("ticketing:revoke_scanner_device", args=[event.slug, api_token.pk]))
 

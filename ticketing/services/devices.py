@@ -16,34 +16,46 @@ def _require_organizer(by):
         raise PermissionDenied("forbidden", _("Only organizers manage scanner devices."))
 
 
-def scanner_devices():
-    """Every scanner device token, newest first, revoked ones included: one query.
+def scanner_devices(event):
+    """The event's scanner device tokens, newest first, revoked ones included: one query.
 
     Scopes are a JSON list and SQLite has no JSON `contains`; the token table is
     small (a few per door), so the scope is checked here.
     """
-    tokens = ApiToken.objects.select_related("user").order_by("-created_at")
+    tokens = ApiToken.objects.filter(event=event).select_related("user").order_by("-created_at")
     return [api_token for api_token in tokens if SCAN_SCOPE in (api_token.scopes or [])]
 
 
-def create_scanner_device(*, name, gate="", by):
-    """Issue a device token acting as the organizer `by`, limited to scanning; returns (token, secret).
+def create_scanner_device(*, event, name, gate="", by):
+    """Issue a device token for one event, acting as the organizer `by`, limited to scanning.
 
-    The secret is returned once and only its SHA-256 is stored.
+    Returns (token, secret): the secret is returned once and only its SHA-256 is stored.
     """
     _require_organizer(by)
     api_token, secret = issue_api_token(user=by, name=name, scopes=[SCAN_SCOPE])
-    if gate:
-        api_token.gate = gate
-        api_token.save(update_fields=["gate"])
+    api_token.event, api_token.gate = event, gate
+    api_token.save(update_fields=["event", "gate"])
     return api_token, secret
 
 
-def revoke_scanner_device(*, token_id, by):
+def revoke_scanner_device(*, event, token_id, by):
     """Stop a device token at once (the row stays for the scan log); revoking twice is a no-op."""
     _require_organizer(by)
-    api_token = ApiToken.objects.filter(pk=token_id).first()
+    api_token = ApiToken.objects.filter(pk=token_id, event=event).first()
     if api_token is None or SCAN_SCOPE not in (api_token.scopes or []):
         raise NotFound("device_not_found", _("No such scanner device."))
     ApiToken.objects.filter(pk=token_id, revoked_at__isnull=True).update(revoked_at=timezone.now())
     return api_token
+
+
+def device_event_slug(api_token, requested_slug):
+    """The event a door request is for: a bound device's own event, or the one the request names.
+
+    A device bound to one event cannot be pointed at another (PermissionDenied), so a
+    lost device token scans, searches and admits for its own event only.
+    """
+    if api_token is None or api_token.event_id is None:
+        return requested_slug
+    if requested_slug and requested_slug != api_token.event.slug:
+        raise PermissionDenied("device_other_event", _("This scanner device is registered for another event."))
+    return api_token.event.slug
