@@ -24,6 +24,10 @@ registers the one resolver, events only asks it.
     @dashboard_figures(order=20)
     def ticket_figures(event):                 # -> [events.dashboard.Figure, …] for the organizers' dashboard
         ...
+
+    @staff_link(order=30)
+    def checkin_links(event, user):            # -> [(label, url), …] on the event page, [] for the public
+        ...
 """
 
 from dataclasses import dataclass
@@ -120,6 +124,29 @@ def event_link(order=50):
 
 def event_links(event):
     return [link for _order, func in _event_links for link in func(event)]
+
+
+_staff_links = []
+
+
+def staff_link(order=50):
+    """Register func(event, user) -> [(label, url), …]: the event page's links for organizers and door staff.
+
+    Each func checks the user's permissions itself and returns [] for anyone else.
+    """
+
+    def register(func):
+        _staff_links.append((order, func))
+        _staff_links.sort(key=lambda item: item[0])
+        return func
+
+    return register
+
+
+def staff_links(event, user):
+    if not (user and user.is_authenticated):
+        return []
+    return [link for _order, func in _staff_links for link in func(event, user)]
 
 
 # --- Session doors ---------------------------------------------------------

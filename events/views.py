@@ -27,9 +27,18 @@ def event_detail(request, slug):
         "event": event,
         "categories": Category,
         "links": extensions.event_links(event),
-        "is_organizer": permissions.is_organizer(request.user),
+        "staff_links": _organizer_links(event, request.user) + extensions.staff_links(event, request.user),
     }
     return render(request, "events/event_detail.html", context)
+
+
+def _organizer_links(event, user):
+    if not permissions.is_organizer(user):
+        return []
+    return [
+        (_("Dashboard"), reverse("events:dashboard", args=[event.slug])),
+        (_("E-mail to participants"), reverse("campaigns:list", args=[event.slug])),
+    ]
 
 
 @require_http_methods(["GET", "POST"])

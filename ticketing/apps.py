@@ -23,6 +23,7 @@ class TicketingConfig(AppConfig):
         extensions.personal_panel(order=25)(panels.orders_panel)
         extensions.demo_seeder(order=20)(demo.seed_tickets)
         extensions.event_link(order=20)(panels.tickets_link)
+        extensions.staff_link(order=30)(panels.checkin_links)
         extensions.dashboard_figures(order=20)(dashboard.figures)
         extensions.recipient_filter("ticket_type", label=mailing.LABEL, choices=mailing.ticket_choices, order=20)(
             mailing.filter_by_ticket

@@ -1,8 +1,11 @@
-"""The ticketing panel on a participant's personal page (registered in apps.py)."""
+"""What ticketing adds to the events app's pages (registered in apps.py): the orders panel on the
+personal page, the "Buy passes" link, and the check-in links for door staff and organizers."""
 
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from events import permissions
 
 from . import selectors
 
@@ -20,3 +23,14 @@ def tickets_link(event):
     """ "Buy passes" on the event page while a paid pass is on sale."""
     on_sale = [tt for tt in selectors.ticket_types_with_availability(event) if not tt.is_free and tt.on_sale()]
     return [(_("Buy passes"), reverse("ticketing:buy", args=[event.slug]))] if on_sale else []
+
+
+def checkin_links(event, user):
+    """The door page for anyone who may scan; arrivals and scanner devices for organizers."""
+    links = []
+    if permissions.is_door_staff(user):
+        links.append((_("Door check-in"), reverse("ticketing:scanner", args=[event.slug])))
+    if permissions.is_organizer(user):
+        links.append((_("Live arrivals"), reverse("ticketing:arrivals", args=[event.slug])))
+        links.append((_("Scanner devices"), reverse("ticketing:scanner_devices", args=[event.slug])))
+    return links

@@ -227,3 +227,21 @@ def test_arrivals_page_renders_the_first_figures(organizer_client, open_event, d
     assert "Phạm Minh Tuấn" in html and "Cổng Nam" in html
     assert "vendor/chartjs/chart.umd.min.js" in html and "arrivals/arrivals.js" in html
     assert "<script>" not in html
+
+
+def test_event_page_links_staff_to_their_check_in_tools(client, organizer, door_staff, event):
+    page = reverse("events:event_detail", args=[event.slug])
+    scanner = reverse("ticketing:scanner", args=[event.slug])
+    arrivals = reverse("ticketing:arrivals", args=[event.slug])
+    device_page = devices_url(event)
+
+    public = client.get(page).content.decode()
+    client.force_login(door_staff)
+    door = client.get(page).content.decode()
+    client.force_login(organizer)
+    organizer_page = client.get(page).content.decode()
+
+    assert scanner not in public and arrivals not in public
+    assert scanner in door and arrivals not in door and device_page not in door
+    assert all(url in organizer_page for url in (scanner, arrivals, device_page))
+    assert "Soát vé tại cửa" in door
