@@ -15,6 +15,7 @@ class EventsConfig(AppConfig):
         # After the last app migrates, so every app's permissions exist.
         post_migrate.connect(ensure_roles, dispatch_uid="events.ensure_roles")
         post_migrate.connect(schedule_reminders, sender=self)
+        post_migrate.connect(schedule_anonymization, sender=self)
 
 
 REMINDER_SCHEDULE = "events: day-before reminders"
@@ -27,4 +28,17 @@ def schedule_reminders(sender, using="default", **kwargs):
     Schedule.objects.using(using).update_or_create(
         name=REMINDER_SCHEDULE,
         defaults={"func": "events.tasks.send_due_reminders", "schedule_type": Schedule.HOURLY},
+    )
+
+
+ANONYMIZATION_SCHEDULE = "events: anonymize participants past retention"
+
+
+def schedule_anonymization(sender, using="default", **kwargs):
+    """Keep one daily django-q2 schedule that erases participants of events past their retention period."""
+    from django_q.models import Schedule
+
+    Schedule.objects.using(using).update_or_create(
+        name=ANONYMIZATION_SCHEDULE,
+        defaults={"func": "events.tasks.anonymize_expired", "schedule_type": Schedule.DAILY},
     )

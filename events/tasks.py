@@ -48,3 +48,10 @@ def send_due_reminders():
     from .campaigns import reminders
 
     return [event.slug for event in reminders.send_due_reminders()]
+
+
+def anonymize_expired():
+    """Daily: erase the participants of events whose retention period has ended (events.privacy)."""
+    from .privacy import anonymize_expired as run
+
+    return run()

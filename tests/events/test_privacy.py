@@ -246,6 +246,25 @@ def test_event_retention_overrides_the_setting(event, settings):
     call_command("verify_declarations", stdout=io.StringIO())
 
 
+def test_a_daily_job_anonymizes_expired_events(event, settings):
+    """The retention rule runs by itself: a daily django-q2 schedule calls the same function."""
+    from django_q.models import Schedule
+    from django_q.tasks import async_task
+
+    from events.apps import ANONYMIZATION_SCHEDULE
+
+    schedule = Schedule.objects.get(name=ANONYMIZATION_SCHEDULE)
+    assert (schedule.func, schedule.schedule_type) == ("events.tasks.anonymize_expired", Schedule.DAILY)
+    settings.PERSONAL_DATA_RETENTION_DAYS = 0
+    event.start_date = event.end_date = datetime.date(2020, 1, 1)
+    event.save()
+    make_participant(event, full_name="Phạm Thị Hà")
+
+    async_task(schedule.func)  # the suite runs jobs inline (tests/settings.py)
+
+    assert Participant.objects.get().full_name == "—"
+
+
 # --- backup and restore --------------------------------------------------------
 
 
