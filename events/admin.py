@@ -4,6 +4,7 @@ Admin actions call services; nothing here changes a participant's status directl
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -214,8 +215,21 @@ class ErasureRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Erase the personal data of the selected requests"), permissions=["change"])
     def perform_erasure(self, request, queryset):
-        done = 0
-        for erasure in queryset.filter(state=ErasureRequest.State.PENDING).select_related("participant"):
+        pending = list(
+            queryset.filter(state=ErasureRequest.State.PENDING).select_related("participant", "participant__event")
+        )
+        if request.POST.get("post") != "yes":  # first show who would be erased, as Django's delete does
+            context = {
+                **self.admin_site.each_context(request),
+                "title": gettext("Erase personal data"),
+                "pending": pending,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(request, "admin/events/erasurerequest/confirm_erasure.html", context)
+        for erasure in pending:
             privacy.erase_participant(participant=erasure.participant, by=request.user, reason="request")
-            done += 1
-        self.message_user(request, gettext("%(count)d participants erased.") % {"count": done}, messages.SUCCESS)
+        self.message_user(
+            request, gettext("%(count)d participants erased.") % {"count": len(pending)}, messages.SUCCESS
+        )
+        return None

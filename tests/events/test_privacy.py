@@ -210,7 +210,15 @@ def test_erasure_twice_is_a_conflict(kol):
 def test_pending_request_is_completed_from_the_admin(organizer_client, organizer, kol):
     erasure = ErasureRequest.objects.create(participant=kol, blockers=["x"])
     url = reverse("admin:events_erasurerequest_changelist")
-    response = organizer_client.post(url, {"action": "perform_erasure", "_selected_action": [erasure.pk]})
+    chosen = {"action": "perform_erasure", "_selected_action": [erasure.pk]}
+
+    confirm = organizer_client.post(url, chosen)  # first a page that says who will be erased
+    kol.refresh_from_db()
+    assert confirm.status_code == 200
+    assert kol.full_name in confirm.content.decode() and "Không thể hoàn tác" in confirm.content.decode()
+    assert kol.full_name != "—"
+
+    response = organizer_client.post(url, {**chosen, "post": "yes"})
     assert response.status_code == 302
     erasure.refresh_from_db()
     kol.refresh_from_db()
