@@ -13,17 +13,14 @@ SQLite always; PostgreSQL too when one answers at BENCH_PG_URL
 import http.client
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench._server import gunicorn, manage
+
 CONCURRENCY = (1, 8, 20)
 REQUESTS = {1: 200, 8: 1000, 20: 1000}  # per case and concurrency
 REPEATED_BADGES = 50
@@ -83,17 +80,6 @@ with open(os.environ["BENCH_SEED_OUT"], "w") as out:
 """
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _manage(env, *args):
-    command = [sys.executable, str(ROOT / "manage.py"), *args]
-    return subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True, text=True).stdout
-
-
 def _forged(code):
     last = code[-4]
     return code[:-4] + ("A" if last != "A" else "B") + code[-3:]
@@ -139,18 +125,6 @@ def _load(port, secret, bodies, concurrency):
     return time.perf_counter() - started, latencies, statuses, verdicts
 
 
-def _wait_until_up(port, server):
-    for _ in range(300):
-        if server.poll() is not None:
-            raise RuntimeError("gunicorn exited")
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/events", timeout=1).read()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
-
-
 def _cases(codes):
     """(name, expected verdict, bodies per concurrency) for the three cases; first scans use fresh badges."""
     fresh = iter(codes[REPEATED_BADGES:])
@@ -168,30 +142,19 @@ def _cases(codes):
 def _run_on(label, env):
     """Migrate and seed the database in env, start gunicorn, run every case; rows for the table."""
     needed = REPEATED_BADGES + sum(REQUESTS.values())
-    _manage(env, "migrate", "-v0")
+    manage(env, "migrate", "-v0")
     seed_out = Path(env["DATA_DIR"]) / "seed.json"
     seed_env = {**env, "BENCH_PARTICIPANTS": str(needed), "BENCH_SEED_OUT": str(seed_out)}
-    _manage(seed_env, "shell", "--no-imports", "-c", SEED)
+    manage(seed_env, "shell", "--no-imports", "-c", SEED)
     seed = json.loads(seed_out.read_text())
-    port = _free_port()
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    server = subprocess.Popen(
-        [str(gunicorn), "conference.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--backlog", "2048", "--log-level", "warning"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
     rows = []
-    try:
-        _wait_until_up(port, server)
+    with gunicorn(env) as (_base, port):
         cases = _cases(seed["codes"])
         # Admit the repeated-scan badges once, so "repeated" means already checked in.
         _load(port, seed["secret"], [json.dumps({"code": c, "gate": "Cổng A"}).encode() for c in seed["codes"][:REPEATED_BADGES]], 1)
         for name, expected, bodies in cases:
             for concurrency in CONCURRENCY:
                 rows += _rows(label, name, expected, concurrency, _load(port, seed["secret"], bodies[concurrency], concurrency))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     return rows
 
 

@@ -18,7 +18,8 @@ ROOT = BENCH_DIR.parent
 
 
 def scenario_names():
-    return sorted(path.stem for path in BENCH_DIR.glob("*.py") if path.stem not in {"run", "__init__"})
+    # bench/_name.py modules are shared helpers, not scenarios.
+    return sorted(path.stem for path in BENCH_DIR.glob("*.py") if path.stem != "run" and not path.stem.startswith("_"))
 
 
 def setup_django():

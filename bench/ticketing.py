@@ -8,18 +8,15 @@ Pass: exactly 300 seats taken, 0 oversold, 0 server errors.
 
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench._server import gunicorn, manage
+
 ATTEMPTS = 500
 SEATS = 300
 
@@ -40,29 +37,6 @@ CHECK = """
 from ticketing.models import OrderPosition, Quota
 print(OrderPosition.objects.count(), Quota.objects.get().taken)
 """
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _manage(env, *args):
-    command = [sys.executable, str(ROOT / "manage.py"), *args]
-    return subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True, text=True).stdout
-
-
-def _wait_until_up(base, server):
-    for _ in range(200):
-        if server.poll() is not None:
-            raise RuntimeError("gunicorn exited")
-        try:
-            urllib.request.urlopen(f"{base}/api/v1/events", timeout=1).read()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
 
 
 def _attempt(url, index, barrier, results):
@@ -109,31 +83,9 @@ def run():
             "LOG_LEVEL": "WARNING",
         }
         env.pop("DATABASE_URL", None)  # a fresh SQLite file, like the embedded default
-        _manage(env, "migrate", "-v0")
-        ticket_type = _manage(env, "shell", "--no-imports", "-c", SETUP % SEATS).split()[-1]
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
-        gunicorn = Path(sys.executable).parent / "gunicorn"
-        server = subprocess.Popen(
-            [
-                str(gunicorn),
-                "conference.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--backlog",
-                "2048",
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            _wait_until_up(base, server)
+        manage(env, "migrate", "-v0")
+        ticket_type = manage(env, "shell", "--no-imports", "-c", SETUP % SEATS).split()[-1]
+        with gunicorn(env) as (base, _port):
             target = _Target(base, ticket_type)
             results = [None] * ATTEMPTS
             barrier = threading.Barrier(ATTEMPTS + 1)
@@ -145,10 +97,7 @@ def run():
             for thread in threads:
                 thread.join()
             wall = time.perf_counter() - started
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-        passes, taken = (int(value) for value in _manage(env, "shell", "--no-imports", "-c", CHECK).split()[-2:])
+        passes, taken = (int(value) for value in manage(env, "shell", "--no-imports", "-c", CHECK).split()[-2:])
     latencies = sorted(result[2] * 1000 for result in results)
     created = sum(1 for result in results if result[0] == 201)
     sold_out = sum(1 for result in results if result[0] == 409 and result[1] == "sold_out")
