@@ -178,8 +178,8 @@ def test_arrivals_api_runs_a_fixed_number_of_queries(organizer_client, open_even
 
     queries = count_queries(lambda: organizer_client.get(ARRIVALS_API, {"event": open_event.slug}))
 
-    # session + user + groups (auth), event, 4 aggregates, last scans, their names
-    assert queries == 10
+    # session + user + groups (auth), event, 4 aggregates, last scans, their names, conflicts
+    assert queries == 11
 
 
 def test_door_staff_cannot_read_arrivals(client, door_staff, open_event):
