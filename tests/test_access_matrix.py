@@ -139,6 +139,9 @@ URLS = {
     "ticketing:print_job_download": expect("GET", 404, organizer=200),
     # Door check-in pages.
     "ticketing:scanner": expect("GET", **STAFF_PAGE, door=200, supervisor=200, organizer=200),
+    # The scanner's service worker and web app manifest (offline door check-in).
+    "ticketing:scanner_service_worker": expect("GET", **STAFF_PAGE, door=200, supervisor=200, organizer=200),
+    "ticketing:scanner_manifest": expect("GET", **STAFF_PAGE, door=200, supervisor=200, organizer=200),
     "ticketing:arrivals": expect("GET", **STAFF_PAGE, door=403, supervisor=403, organizer=200),
     "ticketing:scanner_devices": expect("GET", **STAFF_PAGE, door=403, supervisor=403, organizer=200),
     "ticketing:revoke_scanner_device": expect("POST", **STAFF_PAGE, door=403, supervisor=403, organizer=302),
