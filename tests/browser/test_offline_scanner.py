@@ -216,3 +216,28 @@ def test_page_reloads_offline_from_the_service_worker_and_still_scans(page, live
     page.context.set_offline(False)
     wait_synced(page)
     assert CheckIn.objects.get().gate == "Cổng C"
+
+
+def test_both_signature_engines_accept_real_codes_and_refuse_forged_ones(
+    page, live_server, open_event, badge, door_staff
+):
+    sign_in(page.context, live_server, door_staff)
+    open_scanner(page, live_server, open_event, gate="Cổng D")
+
+    checks = page.evaluate(
+        """async ([good, bad]) => {
+          const out = {engine: await window.KolOffline.engine()};
+          for (const engine of ["webcrypto", "noble"]) {
+            const claim = await window.KolOffline.verify(good, engine);
+            out[engine] = [claim && claim.participantId, await window.KolOffline.verify(bad, engine)];
+          }
+          return out;
+        }""",
+        [badge.code, forged(badge.code)],
+    )
+
+    assert checks == {
+        "engine": "webcrypto",  # Chromium 156 has Ed25519 in Web Crypto
+        "webcrypto": [badge.participant_id, None],
+        "noble": [badge.participant_id, None],
+    }
