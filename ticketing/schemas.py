@@ -1,6 +1,6 @@
 """Shapes of the ticketing API."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -237,7 +237,12 @@ class SyncScanIn(Schema):
     client_id: UUID = Field(description="The scan's id on the device; resending it is a no-op.")
     code: str = Field(max_length=2000)
     gate: str = Field(min_length=1, max_length=64)
-    scanned_at: AwareDatetime = Field(description="When the badge was scanned (with a UTC offset).")
+    # Bounded so converting to UTC can never overflow (year 1 with a +01:00 offset would).
+    scanned_at: AwareDatetime = Field(
+        gt=datetime(2000, 1, 1, tzinfo=UTC),
+        lt=datetime(9000, 1, 1, tzinfo=UTC),
+        description="When the badge was scanned (with a UTC offset).",
+    )
     session: int | None = Field(default=None, ge=1)
     offline_result: str = Field(
         default=ScanResult.ADMITTED.value,

@@ -294,6 +294,7 @@ def test_sync_unknown_session_answers_invalid_and_the_batch_goes_on(staff_client
         batch({"client_id": str(uuid.uuid4()), "code": "X", "gate": "", "scanned_at": "2027-08-14T08:00:00Z"}),
         batch(scan("X", minutes_ago=1, offline_result="undone")),
         batch(scan("X", minutes_ago=1, session=0)),
+        batch({"client_id": str(uuid.uuid4()), "code": "X", "gate": "A", "scanned_at": "0001-01-01T00:00:00+01:00"}),
     ],
 )
 def test_sync_malformed_body_is_422_and_saves_nothing(staff_client, holder, body):
