@@ -241,3 +241,25 @@ def test_both_signature_engines_accept_real_codes_and_refuse_forged_ones(
         "webcrypto": [badge.participant_id, None],
         "noble": [badge.participant_id, None],
     }
+
+
+def test_offline_before_the_lists_ever_arrived_says_so_and_queues_nothing(
+    page, live_server, open_event, badge, door_staff
+):
+    sign_in(page.context, live_server, door_staff)
+    page.route("**/api/v1/checkin/offline-data**", lambda route: route.abort())
+    page.goto(f"{live_server.url}/e/{open_event.slug}/checkin/")
+    page.fill("#gate-input", "Cổng E")
+    page.click("#gate-form button[type=submit]")
+    page.context.set_offline(True)
+    page.wait_for_selector(f'{STATUS}[data-online="false"]')
+
+    page.locator("#wedge").press_sequentially(badge.code)
+    page.keyboard.press("Enter")
+
+    page.wait_for_selector(f'{VERDICT}[data-result="error"]')
+    assert page.locator(".verdict-message").inner_text() == (
+        "Không có mạng và thiết bị này chưa có danh sách: hãy mở trang này một lần khi có mạng."
+    )
+    assert page.locator("#lists-age").inner_text() == "chưa bao giờ"
+    assert page.locator(STATUS).get_attribute("data-pending") == "0"
