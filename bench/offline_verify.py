@@ -83,7 +83,9 @@ def _seed(count):
         Badge(
             participant=participant,
             version=1,
-            code=codes.sign_code(key.private_key_encrypted, event_id=event.pk, participant_id=participant.pk, version=1),
+            code=codes.sign_code(
+                key.private_key_encrypted, event_id=event.pk, participant_id=participant.pk, version=1
+            ),
         )
         for participant in Participant.objects.filter(event=event)
     ]

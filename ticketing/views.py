@@ -289,7 +289,8 @@ def scanner_service_worker(request, slug):
     """
     event = _door_staff_event(request, slug)
     code = Path(finders.find("checkin/sw.js")).read_text(encoding="utf-8")
-    config = {"page": reverse("ticketing:scanner", args=[event.slug]), "files": [static(name) for name in SCANNER_FILES]}
+    page = reverse("ticketing:scanner", args=[event.slug])
+    config = {"page": page, "files": [static(name) for name in SCANNER_FILES]}
     config["version"] = hashlib.sha256((json.dumps(config) + code).encode()).hexdigest()[:16]
     response = HttpResponse(
         f"self.KOL_SW = {json.dumps(config)};\n{code}", content_type="application/javascript; charset=utf-8"
