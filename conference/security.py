@@ -74,6 +74,10 @@ def rate_limits():
         "declarations:kiosk_login": Limit(*_setting("RATE_LIMIT_LOGIN", (20, 900))),
         "api:checkin_scan": Limit(*_setting("RATE_LIMIT_SCAN", (120, 60)), per="device"),
         "api:checkin_undo": Limit(*_setting("RATE_LIMIT_SCAN", (120, 60)), per="device"),
+        "api:checkin_admit": Limit(*_setting("RATE_LIMIT_SCAN", (120, 60)), per="device"),
+        # A sync carries up to 500 scans; a device refreshes its offline lists about once a minute.
+        "api:checkin_sync": Limit(*_setting("RATE_LIMIT_SCAN", (120, 60)), per="device"),
+        "api:checkin_offline_data": Limit(*_setting("RATE_LIMIT_SCAN", (120, 60)), per="device", methods=("GET",)),
     }
 
 

@@ -139,6 +139,9 @@ URLS = {
     "ticketing:print_job_download": expect("GET", 404, organizer=200),
     # Door check-in pages.
     "ticketing:scanner": expect("GET", **STAFF_PAGE, door=200, supervisor=200, organizer=200),
+    # The scanner's service worker and web app manifest (offline door check-in).
+    "ticketing:scanner_service_worker": expect("GET", **STAFF_PAGE, door=200, supervisor=200, organizer=200),
+    "ticketing:scanner_manifest": expect("GET", **STAFF_PAGE, door=200, supervisor=200, organizer=200),
     "ticketing:arrivals": expect("GET", **STAFF_PAGE, door=403, supervisor=403, organizer=200),
     "ticketing:scanner_devices": expect("GET", **STAFF_PAGE, door=403, supervisor=403, organizer=200),
     "ticketing:revoke_scanner_device": expect("POST", **STAFF_PAGE, door=403, supervisor=403, organizer=302),
@@ -208,6 +211,13 @@ API_OPERATIONS = {
     ),
     "ticketing_api_checkin_arrivals": expect(
         "GET", 403, anon=401, attendee=401, organizer=200, tokens={READ_ARRIVALS: 200}
+    ),
+    # Offline scanning: the same permission as a scan, to keep the lists and to send the queued scans.
+    "ticketing_api_checkin_offline_data": expect(
+        "GET", 403, anon=401, attendee=401, door=200, supervisor=200, organizer=200, tokens={SCAN: 200}
+    ),
+    "ticketing_api_checkin_sync": expect(
+        "POST", 403, anon=401, attendee=401, door=200, supervisor=200, organizer=200, tokens={SCAN: 200}
     ),
     "sessions_api_published_agenda": expect("GET", **PUBLIC_API),
     "sessions_api_versions": expect("GET", **PUBLIC_API),
@@ -406,6 +416,7 @@ BODIES = {
     "events_api_decide_many": lambda w: {"decision": "khong-ro", "participant_ids": [w.a.pk]},
     "ticketing_api_checkin_scan": lambda w: {"code": "KHONG-PHAI-MA", "gate": "Cổng A"},
     "ticketing_api_checkin_admit": lambda w: {"participant": w.b.pk, "gate": "Cổng A", "event": w.event.slug},
+    "ticketing_api_checkin_sync": lambda w: {"event": w.event.slug, "device_id": "may-quet-1", "scans": []},
     "sessions_api_create_session": lambda w: {
         "title_vi": "Phiên thử",
         "room_id": w.room.pk,
@@ -419,6 +430,7 @@ BODIES = {
 QUERIES = {
     "ticketing_api_checkin_search": lambda w: f"?event={w.event.slug}&q=Cuong",
     "ticketing_api_checkin_arrivals": lambda w: f"?event={w.event.slug}",
+    "ticketing_api_checkin_offline_data": lambda w: f"?event={w.event.slug}",
 }
 
 

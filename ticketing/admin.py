@@ -25,6 +25,7 @@ from .forms import BankStatementForm
 from .models import (
     Badge,
     CheckIn,
+    CheckInConflict,
     EventKey,
     Order,
     OrderNote,
@@ -71,8 +72,27 @@ class CheckInAdmin(admin.ModelAdmin):
 
 @admin.register(ScanLog)
 class ScanLogAdmin(admin.ModelAdmin):
-    list_display = ["scanned_at", "gate", "session_id", "result", "user", "device", "participant_id_claimed"]
-    list_filter = ["result", "gate"]
+    list_display = [
+        "scanned_at", "gate", "session_id", "result", "offline", "user", "device", "participant_id_claimed"
+    ]
+    list_filter = ["result", "offline", "gate"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CheckInConflict)
+class CheckInConflictAdmin(admin.ModelAdmin):
+    # Read-only: recorded by the offline sync (ticketing.services.offline); the first admission stands.
+    list_display = ["participant", "first_gate", "first_at", "second_gate", "second_at", "second_device", "second_by"]
+    list_filter = ["event", "second_gate"]
+    search_fields = ["participant__full_name"]
 
     def has_add_permission(self, request):
         return False

@@ -2,7 +2,7 @@
 
 import base64
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,21 +21,25 @@ from . import codes, selectors, services, stripe_gateway, vietqr
 from .enums import OrderStatus
 from .errors import BadgeNotFound, NoValidTicket
 from .models import Order
+from .models.checkin import WHOLE_EVENT
 from .schemas import (
     AdmitIn,
     ArrivalsOut,
     BadgeOut,
     DoorSearchOut,
+    OfflineDataOut,
     OrderCreatedOut,
     OrderIn,
     OrderOut,
     PublicKeyOut,
     ScanIn,
     ScanOut,
+    SyncIn,
+    SyncOut,
     TicketTypeOut,
     UndoOut,
 )
-from .services import checkin, devices
+from .services import checkin, devices, offline
 from .services import orders as order_services
 
 router = Router(tags=["ticketing"])
@@ -349,3 +353,50 @@ def checkin_search(request, event: str, q: str = Query(..., min_length=1, max_le
     if found is None:
         raise NotFound("event_not_found", _("No such event."))
     return selectors.door_search(found, q)
+
+
+@router.get(
+    "/checkin/offline-data",
+    response={200: OfflineDataOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    auth=DOOR_AUTH,
+    summary="What a door device keeps to check badges offline: keys, badge versions, names, admissions "
+    "(door staff, scope checkin:scan)",
+)
+def checkin_offline_data(request, response: HttpResponse, event: str = Query(..., max_length=50)):
+    require(request, permissions.is_door_staff, "checkin:scan")
+    event = devices.device_event_slug(getattr(request, "api_token", None), event)
+    data = offline.offline_data(event_selectors.event_for_staff(event))
+    response["Cache-Control"] = "private, no-store"  # every badge holder's name: for the device's own store only
+    keys = [{**key, "public_key": base64.b64encode(key["public_key"]).decode()} for key in data["keys"]]
+    return {**data, "keys": keys}
+
+
+@router.post(
+    "/checkin/sync",
+    response={200: SyncOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    auth=DOOR_AUTH,
+    summary="Send a device's offline scans in order; each is applied once at its original time "
+    "(door staff, scope checkin:scan)",
+)
+def checkin_sync(request, payload: SyncIn):
+    require(request, permissions.is_door_staff, "checkin:scan")
+    scans = [
+        offline.DeviceScan(
+            client_id=scan.client_id,
+            code=scan.code,
+            gate=scan.gate,
+            scanned_at=scan.scanned_at,
+            session_id=scan.session or WHOLE_EVENT,
+            offline_result=scan.offline_result,
+        )
+        for scan in payload.scans
+    ]
+    device = getattr(request, "api_token", None)
+    outcomes = offline.sync_scans(
+        event_slug=devices.device_event_slug(device, payload.event),
+        device_id=payload.device_id,
+        scans=scans,
+        by=request.user,
+        device=device,
+    )
+    return {"results": outcomes}

@@ -1,8 +1,12 @@
 """Shapes of the ticketing API."""
 
-from datetime import datetime
+from datetime import UTC, datetime
+from uuid import UUID
 
 from ninja import Field, Schema
+from pydantic import AwareDatetime
+
+from .enums import ScanResult
 
 
 class BadgeOut(Schema):
@@ -173,8 +177,21 @@ class RecentScanOut(Schema):
     result_label: str
 
 
+class ConflictOut(Schema):
+    """A badge admitted offline at a door while another door had already admitted it."""
+
+    participant: int
+    name: str
+    session: int
+    first_gate: str
+    first_at: datetime
+    second_gate: str
+    second_at: datetime
+    second_device: str
+
+
 class ArrivalsOut(Schema):
-    """Main-door admissions (not undone) by category and gate, session-door admissions, the last scans."""
+    """Main-door admissions (not undone) by category and gate, session-door admissions, the last scans, conflicts."""
 
     admitted: int
     by_category: list[CategoryCountOut]
@@ -182,3 +199,71 @@ class ArrivalsOut(Schema):
     by_session: list[SessionCountOut]
     series: list[ArrivalBucketOut]
     recent: list[RecentScanOut]
+    conflicts: list[ConflictOut]
+
+
+# --- Offline scanning ---------------------------------------------------------
+
+
+class OfflineKeyOut(Schema):
+    key_id: str
+    algorithm: str = "Ed25519"
+    public_key: str = Field(description="The raw 32-byte Ed25519 public key, base64.")
+
+
+class OfflineDataOut(Schema):
+    """What a door device keeps to judge badges with no network (rows are arrays to stay small)."""
+
+    event: str
+    event_id: int
+    as_of: datetime = Field(description="Server time when these lists were read.")
+    opens_at: datetime = Field(description="Check-in opens (the doors admit from this time).")
+    closes_at: datetime = Field(description="Check-in closes.")
+    keys: list[OfflineKeyOut]
+    participants: list[tuple[int, int, bool, str, str, str]] = Field(
+        description="[participant id, current badge version (older ones are revoked), ticket valid, name, "
+        "category, organization] for every badge holder."
+    )
+    admissions: list[tuple[int, int, str, datetime]] = Field(
+        description="[participant id, session (0 = main door), gate, admitted at] for every standing admission."
+    )
+
+
+# What a device may report it showed at the door (never `undone`, which is not a scan verdict).
+DEVICE_RESULTS = tuple(value for value in ScanResult.values if value != ScanResult.UNDONE)
+
+
+class SyncScanIn(Schema):
+    client_id: UUID = Field(description="The scan's id on the device; resending it is a no-op.")
+    code: str = Field(max_length=2000)
+    gate: str = Field(min_length=1, max_length=64)
+    # Bounded so converting to UTC can never overflow (year 1 with a +01:00 offset would).
+    scanned_at: AwareDatetime = Field(
+        gt=datetime(2000, 1, 1, tzinfo=UTC),
+        lt=datetime(9000, 1, 1, tzinfo=UTC),
+        description="When the badge was scanned (with a UTC offset).",
+    )
+    session: int | None = Field(default=None, ge=1)
+    offline_result: str = Field(
+        default=ScanResult.ADMITTED.value,
+        pattern="^(" + "|".join(DEVICE_RESULTS) + ")$",
+        description="What the device showed; only scans it admitted are admitted on the server.",
+    )
+
+
+class SyncIn(Schema):
+    """A device's offline scans, oldest first."""
+
+    event: str = Field(max_length=50)
+    device_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
+    scans: list[SyncScanIn] = Field(max_length=500)
+
+
+class SyncResultOut(Schema):
+    client_id: UUID
+    result: str
+    conflict: bool = Field(description="The badge had already been admitted at another door: organizers see it.")
+
+
+class SyncOut(Schema):
+    results: list[SyncResultOut]

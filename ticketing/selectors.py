@@ -13,7 +13,7 @@ from events.enums import Category, ParticipantStatus
 from events.models import Participant
 
 from .enums import HOLDING_SEATS, OrderStatus, ScanResult
-from .models import Badge, CheckIn, Order, OrderPosition, Quota, ScanLog, TicketType
+from .models import Badge, CheckIn, CheckInConflict, Order, OrderPosition, Quota, ScanLog, TicketType
 from .models.checkin import WHOLE_EVENT
 
 
@@ -293,7 +293,33 @@ def arrivals(event):
         "by_session": by_session,
         "series": _arrival_series(main_door),
         "recent": _recent_scans(ScanLog.objects.filter(event_id_claimed=event.pk)),
+        "conflicts": _conflicts(event),
     }
+
+
+RECENT_CONFLICTS = 50
+
+
+def _conflicts(event):
+    """The latest badges admitted offline at two doors, newest first: one query."""
+    rows = (
+        CheckInConflict.objects.filter(event=event)
+        .select_related("participant")
+        .order_by("-recorded_at", "-pk")[:RECENT_CONFLICTS]
+    )
+    return [
+        {
+            "participant": row.participant_id,
+            "name": row.participant.full_name,
+            "session": row.session_id,
+            "first_gate": row.first_gate,
+            "first_at": row.first_at,
+            "second_gate": row.second_gate,
+            "second_at": row.second_at,
+            "second_device": row.second_device,
+        }
+        for row in rows
+    ]
 
 
 def _arrival_series(admissions):
@@ -328,3 +354,27 @@ def _recent_scans(scans):
         }
         for row in rows
     ]
+
+
+def offline_holders(event):
+    """[participant id, current badge version, ticket valid, name, category, organization] per badge holder.
+
+    One query. Everyone with a badge, valid ticket or not, so a device offline
+    can tell "no valid ticket" from "unknown badge" as a live scan does.
+    """
+    rows = (
+        Participant.objects.filter(event=event, badge__isnull=False)
+        .annotate(ticket_valid=ExpressionWrapper(valid_ticket_condition(), output_field=BooleanField()))
+        .order_by("pk")
+        .values_list("pk", "badge__version", "ticket_valid", "full_name", "category", "organization")
+    )
+    return [(pk, version, bool(valid), name, category, org) for pk, version, valid, name, category, org in rows]
+
+
+def offline_admissions(event):
+    """[participant id, session (0 = main door), gate, admitted at] per admission standing (not undone): one query."""
+    return list(
+        CheckIn.objects.filter(event=event, undone_at__isnull=True)
+        .order_by("checked_in_at", "pk")
+        .values_list("participant_id", "session_id", "gate", "checked_in_at")
+    )

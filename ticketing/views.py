@@ -1,15 +1,19 @@
 """Pages of the ticketing app: badge download, personal-page panel, ticket shop and the door scanner."""
 
 import base64
+import hashlib
 import json
 import logging
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -224,4 +228,72 @@ def scanner_texts():
         "camera_on": _("Camera on"),
         "camera_failed": _("The camera is not available: use a handheld scanner or the name search."),
         "camera_scanning": _("Point the camera at the badge's QR code."),
+        "offline_mark": _("Offline"),
+        "offline_message": _("Checked on this device without the server; it is sent when the network returns."),
+        "offline_no_lists": _("No network, and this device has no lists yet: open this page once with network."),
+        "online": _("Online"),
+        "offline": _("Offline: scans are checked on this device"),
+        "never": _("never"),
     }
+
+
+# Files the scanner page needs to work with no network; the service worker keeps them.
+SCANNER_FILES = (
+    "css/site.css",
+    "checkin/scanner.css",
+    "vendor/jsqr/jsQR.min.js",
+    "checkin/scanner.js",
+    "checkin/offline.js",
+    "vendor/noble-ed25519/ed25519.min.js",  # loaded only where Web Crypto has no Ed25519
+    "checkin/icon-192.png",
+    "checkin/icon-512.png",
+)
+
+
+def _door_staff_event(request, slug):
+    if not permissions.is_door_staff(request.user):
+        raise PermissionDenied
+    return event_selectors.event_for_staff(slug)
+
+
+@login_required
+def scanner_manifest(request, slug):
+    """The scanner's web app manifest: door devices install the page like an app, one per event."""
+    event = _door_staff_event(request, slug)
+    page = reverse("ticketing:scanner", args=[event.slug])
+    manifest = {
+        "name": f"{_('Door check-in')} · {event.name}",
+        "short_name": _("Check-in"),
+        "lang": get_language() or "vi",
+        "start_url": page,
+        "scope": page,
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#1d6f42",
+        "icons": [
+            {"src": static(f"checkin/icon-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png"}
+            for size in (192, 512)
+        ],
+    }
+    return JsonResponse(manifest, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+def scanner_service_worker(request, slug):
+    """The scanner's service worker, served from the page's folder so its scope covers the page.
+
+    The code is static/checkin/sw.js; this view puts the list of files to keep
+    (their hashed static names in production) and a version in front of it, so
+    a new deployment installs a new cache. No inline script is involved: the
+    CSP's worker-src 'self' allows it.
+    """
+    event = _door_staff_event(request, slug)
+    code = Path(finders.find("checkin/sw.js")).read_text(encoding="utf-8")
+    page = reverse("ticketing:scanner", args=[event.slug])
+    config = {"page": page, "files": [static(name) for name in SCANNER_FILES]}
+    config["version"] = hashlib.sha256((json.dumps(config) + code).encode()).hexdigest()[:16]
+    response = HttpResponse(
+        f"self.KOL_SW = {json.dumps(config)};\n{code}", content_type="application/javascript; charset=utf-8"
+    )
+    response["Cache-Control"] = "no-cache"  # the browser checks for a new version on every visit
+    return response

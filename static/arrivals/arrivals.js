@@ -62,6 +62,11 @@
       return [clock(s.at), s.name, s.gate, s.result_label];
     }));
     drawChart(data.series);
+    var conflicts = data.conflicts.map(function (c) {
+      return [c.name, clock(c.first_at) + " · " + c.first_gate, clock(c.second_at) + " · " + c.second_gate,
+        c.second_device.slice(0, 11)];
+    });
+    fillRows(root.querySelector("[data-conflicts]"), conflicts.length ? conflicts : [[root.dataset.labelNone, "", "", ""]]);
   }
 
   function poll() {

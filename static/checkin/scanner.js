@@ -174,6 +174,9 @@
       verdict.result === "already_checked_in" && verdict.checked_in_at
         ? t("first_admission", { time: clockTime(verdict.checked_in_at), gate: verdict.gate || "—" })
         : "";
+    // Judged on this device without the server (static/checkin/offline.js): staff must see it.
+    box.dataset.offline = verdict.offline ? "true" : "false";
+    box.querySelector(".verdict-offline").textContent = verdict.offline ? t("offline_mark") : "";
     box.hidden = false;
     if (verdict.result === "admitted") countAdmission();
     remember(verdict, colour);
@@ -196,7 +199,8 @@
       clockTime(new Date().toISOString()) +
       " · " +
       t(verdict.result) +
-      (verdict.participant ? " · " + verdict.participant.name : "");
+      (verdict.participant ? " · " + verdict.participant.name : "") +
+      (verdict.offline ? " · " + t("offline_mark") : "");
     var list = $("recent");
     list.insertBefore(item, list.firstChild);
     while (list.children.length > 10) list.removeChild(list.lastChild);

@@ -68,6 +68,14 @@ def test_a_device_works_for_its_own_event_only(organizer_client, organizer, hold
     assert (elsewhere.status_code, elsewhere.json()["code"]) == (403, "device_other_event")
     search = Client().get(f"/api/v1/checkin/search?event={other_event.slug}&q=Khach", **bearer)
     assert search.status_code == 403
+    lists = Client().get(f"/api/v1/checkin/offline-data?event={other_event.slug}", **bearer)
+    assert lists.status_code == 403
+    sync = Client().post(
+        "/api/v1/checkin/sync",
+        {"event": other_event.slug, "device_id": "may-1", "scans": []},
+        **bearer,
+    )
+    assert (sync.status_code, sync.json()["code"]) == (403, "device_other_event")
     assert api_token not in organizer_client.get(devices_url(other_event)).context["devices"]
     revoke = organizer_client.post(reverse("ticketing:revoke_scanner_device", args=[other_event.slug, api_token.pk]))
     api_token.refresh_from_db()
@@ -201,8 +209,8 @@ def test_arrivals_api_runs_a_fixed_number_of_queries(organizer_client, open_even
 
     queries = count_queries(lambda: organizer_client.get(ARRIVALS_API, {"event": open_event.slug}))
 
-    # session + user + groups (auth), event, 4 aggregates, last scans, their names
-    assert queries == 10
+    # session + user + groups (auth), event, 4 aggregates, last scans, their names, conflicts
+    assert queries == 11
 
 
 def test_door_staff_cannot_read_arrivals(client, door_staff, open_event):

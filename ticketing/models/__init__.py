@@ -1,7 +1,7 @@
 """Models of the ticketing app, one module per concept (tickets and orders, payments, badges, check-in)."""
 
 from .badge import Badge, EventKey, PrintJob
-from .checkin import CheckIn, ScanLog
+from .checkin import CheckIn, CheckInConflict, OfflineScan, ScanLog
 from .order import Order, OrderNote, OrderPosition, Voucher, new_order_code, new_order_token
 from .payment import Payment, Refund, StripeEvent
 from .ticket_type import Quota, TicketType
@@ -9,7 +9,9 @@ from .ticket_type import Quota, TicketType
 __all__ = [
     "Badge",
     "CheckIn",
+    "CheckInConflict",
     "EventKey",
+    "OfflineScan",
     "Order",
     "OrderNote",
     "OrderPosition",

@@ -1,0 +1,182 @@
+"""Offline door check-in: what a scanner device keeps to judge badges without network, and the later sync.
+
+A door device downloads `offline_data` while online (the event's public keys,
+every badge holder's current badge version and ticket validity, the names to
+show, the admissions already made) and judges scans in the browser when the
+network fails (static/checkin/offline.js). It queues every scan with the
+verdict it showed and sends the queue, in order, to `sync_scans` when the
+network returns.
+
+The sync applies the same rule as a live scan (checkin._judge → _decide →
+the guarded INSERT) at the scan's ORIGINAL time. Each scan is claimed first
+by inserting its OfflineScan row, unique per (device, client id): a resent
+batch meets the constraint and gets the stored answers back, it is never
+applied twice. A scan the device admitted that the server finds already
+admitted by someone else is a CheckInConflict, shown to organizers.
+"""
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events import audit
+from events.errors import NotFound
+from events.models import Event
+
+from .. import selectors
+from ..enums import ScanResult
+from ..models import CheckIn, CheckInConflict, OfflineScan, ScanLog
+from ..models.checkin import WHOLE_EVENT
+from . import badges, checkin
+
+
+def offline_data(event):
+    """Everything a door device needs to judge this event's badges offline, as compact rows.
+
+    `as_of` is read before the rows, so an admission made while they are read
+    is sent again on the next refresh rather than missed.
+    """
+    as_of = timezone.now()
+    opens, closes = checkin.window(event)
+    return {
+        "event": event.slug,
+        "event_id": event.pk,
+        "as_of": as_of,
+        "opens_at": opens,
+        "closes_at": closes,
+        "keys": [{"key_id": key.key_id, "public_key": bytes(key.public_key)} for key in badges.public_keys(event)],
+        "participants": selectors.offline_holders(event),
+        "admissions": selectors.offline_admissions(event),
+    }
+
+
+@dataclass(frozen=True)
+class DeviceScan:
+    """One scan as the device queued it: its own id, what was scanned where and when, and what it showed."""
+
+    client_id: uuid.UUID
+    code: str
+    gate: str
+    scanned_at: datetime.datetime
+    session_id: int = WHOLE_EVENT
+    offline_result: str = ScanResult.ADMITTED
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    client_id: uuid.UUID
+    result: str
+    conflict: bool
+
+
+def sync_scans(*, event_slug, device_id, scans, by, device=None, now=None):
+    """Apply a device's offline scans in their order; one SyncOutcome per scan.
+
+    Each scan is its own transaction (claim, admission, conflict, log and the
+    claim's answer are saved together or not at all), so a batch cut short is
+    simply sent again. NotFound for an unknown event, before anything is saved.
+    """
+    now = now or timezone.now()
+    event = Event.objects.filter(slug=event_slug).first()
+    if event is None:
+        raise NotFound("event_not_found", _("No such event."))
+    return [_apply(scan, event=event, device_id=device_id, by=by, device=device, now=now) for scan in scans]
+
+
+def _apply(scan, *, event, device_id, by, device, now):
+    # A device clock running fast must not date an admission in the future.
+    at = min(scan.scanned_at, now)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                claimed = OfflineScan.objects.create(
+                    event=event,
+                    device_id=device_id,
+                    client_id=scan.client_id,
+                    scanned_at=at,
+                    gate=scan.gate,
+                    session_id=scan.session_id,
+                    offline_result=scan.offline_result,
+                    user=by,
+                )
+        except IntegrityError:
+            # Sent before (a resent batch): the first answer stands, nothing is applied again.
+            stored = OfflineScan.objects.get(device_id=device_id, client_id=scan.client_id)
+            return SyncOutcome(scan.client_id, stored.result, stored.conflict)
+        claim = checkin.verified_claim(scan.code)
+        outcome = _judge(scan, claim, event, at, by)
+        conflict = _conflict(scan, outcome, claimed, device_id, by)
+        log = ScanLog.objects.create(
+            scanned_at=at,
+            user=by,
+            device=device,
+            gate=scan.gate,
+            session_id=scan.session_id,
+            code=scan.code.strip()[: ScanLog.CODE_LENGTH],
+            result=outcome.result,
+            event_id_claimed=claim.event_id if claim else None,
+            participant_id_claimed=claim.participant_id if claim else None,
+            offline=True,
+        )
+        OfflineScan.objects.filter(pk=claimed.pk).update(
+            result=outcome.result, conflict=conflict is not None, check_in_id=outcome.check_in_id, scan_log=log
+        )
+    return SyncOutcome(scan.client_id, outcome.result, conflict is not None)
+
+
+def _judge(scan, claim, event, at, by):
+    """The server's verdict at the scan's time; a scan the device turned away is recorded, never admitted."""
+    if scan.offline_result != ScanResult.ADMITTED:
+        # Nobody went in on this scan: the device's verdict is what happened at the door.
+        return checkin.ScanOutcome(scan.offline_result)
+    if claim is None:
+        return checkin.ScanOutcome(ScanResult.INVALID)
+    try:
+        outcome = checkin._judge(claim, scan.code, scan.gate, scan.session_id, by, event.slug, at, True)
+    except NotFound:
+        # A session door that no longer exists: the scan cannot stand, but the rest of the batch must.
+        outcome = None
+    return outcome or checkin.ScanOutcome(ScanResult.INVALID)
+
+
+def _conflict(scan, outcome, claimed, device_id, by):
+    """Record a CheckInConflict when the device let the holder in although another door already had."""
+    if outcome.result != ScanResult.ALREADY_CHECKED_IN:
+        return None
+    standing = CheckIn.objects.filter(
+        participant=outcome.participant, session_id=scan.session_id, undone_at__isnull=True
+    ).first()
+    if standing is None:
+        return None
+    first_device = OfflineScan.objects.filter(check_in=standing).values_list("device_id", flat=True).first() or ""
+    # The same device (or, for a live scan, the same person at the same gate) cannot have let them in twice.
+    same_door = (standing.gate, standing.checked_in_by_id) == (scan.gate, by.pk)
+    if first_device == device_id or (not first_device and same_door):
+        return None
+    conflict = CheckInConflict.objects.create(
+        event_id=standing.event_id,
+        participant_id=standing.participant_id,
+        session_id=standing.session_id,
+        check_in=standing,
+        first_gate=standing.gate,
+        first_at=standing.checked_in_at,
+        first_device=first_device,
+        second_gate=scan.gate,
+        second_at=claimed.scanned_at,
+        second_device=device_id,
+        second_by=by,
+    )
+    audit.record(
+        action="ticketing.check_in.conflict",
+        actor=by,
+        obj=conflict,
+        participant=standing.participant_id,
+        first_gate=standing.gate,
+        second_gate=scan.gate,
+        device=device_id,
+    )
+    return conflict
