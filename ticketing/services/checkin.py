@@ -241,7 +241,8 @@ def _admit_walk_in(participant, *, session_id, seats, gate, by, now, serialise=T
         " ON CONFLICT DO NOTHING RETURNING id"
     )
     params = [participant.event_id, participant.pk, session_id, gate, at, by.pk, False, session_id, seats]
-    with transaction.atomic(), connection.cursor() as cursor:
+    # No savepoint: inside a scan's transaction the lock simply lasts until that commits.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if serialise and connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SESSION_DOOR_LOCK, session_id])
         cursor.execute(sql, params)
@@ -277,26 +278,56 @@ def scan(*, code, gate, session_id=None, by, device=None, event_slug=None, now=N
     code = (code or "").strip()
     session_id = session_id or WHOLE_EVENT
     claim = verified_claim(code)
-    outcome = _judge(claim, code, gate, session_id, by, event_slug, now, _guarded) if claim else None
-    if outcome is None:
-        outcome = ScanOutcome(ScanResult.INVALID)
-    ScanLog.objects.create(
-        scanned_at=now,
+    holder = _badge_holder(claim, session_id) if claim else None  # read before taking the write lock
+    # The admission and its log row commit together: one commit, so one disk flush, per scan.
+    with transaction.atomic():
+        if holder is None:
+            outcome = ScanOutcome(ScanResult.INVALID)
+        else:
+            revoked = claim.version != holder.badge_version
+            outcome = _decide(holder, revoked, gate, session_id, by, event_slug, now, _guarded)
+        log_scan(
+            at=now,
+            by=by,
+            device=device,
+            gate=gate,
+            session_id=session_id,
+            code=code,
+            result=outcome.result,
+            event_id=claim.event_id if claim else None,
+            participant_id=claim.participant_id if claim else None,
+        )
+    return outcome
+
+
+def log_scan(*, at, by, device, gate, session_id, code, result, event_id, participant_id, offline=False):
+    """The scan log row every scan, admission by name, undo and synced offline scan leaves."""
+    return ScanLog.objects.create(
+        scanned_at=at,
         user=by,
         device=device,
         gate=gate,
         session_id=session_id,
         code=code[: ScanLog.CODE_LENGTH],
-        result=outcome.result,
-        event_id_claimed=claim.event_id if claim else None,
-        participant_id_claimed=claim.participant_id if claim else None,
+        result=result,
+        event_id_claimed=event_id,
+        participant_id_claimed=participant_id,
+        offline=offline,
     )
-    return outcome
+
+
+def _badge_holder(claim, session_id):
+    """The holder of the claimed badge, or None when there is no such participant or they have no badge."""
+    participant = _holder(claim, session_id)
+    if participant is None or participant.badge_version is None:
+        return None
+    return participant
 
 
 def _judge(claim, code, gate, session_id, by, event_slug, now, guarded):
-    participant = _holder(claim, session_id)
-    if participant is None or participant.badge_version is None:
+    """The verdict for a verified claim (admitting at most once), or None for a badge that does not exist."""
+    participant = _badge_holder(claim, session_id)
+    if participant is None:
         return None
     revoked = claim.version != participant.badge_version
     return _decide(participant, revoked, gate, session_id, by, event_slug, now, guarded)
@@ -349,18 +380,19 @@ def admit_by_name(*, participant_id, event_slug, gate, by, session_id=None, devi
     participant = _holder(claim, session_id) if event_id else None
     if participant is None:
         raise NotFound("participant_not_found", _("No such participant at this event."))
-    outcome = _decide(participant, False, gate, session_id, by, event_slug, now)
-    ScanLog.objects.create(
-        scanned_at=now,
-        user=by,
-        device=device,
-        gate=gate,
-        session_id=session_id,
-        code="",
-        result=outcome.result,
-        event_id_claimed=event_id,
-        participant_id_claimed=participant.pk,
-    )
+    with transaction.atomic():
+        outcome = _decide(participant, False, gate, session_id, by, event_slug, now)
+        log_scan(
+            at=now,
+            by=by,
+            device=device,
+            gate=gate,
+            session_id=session_id,
+            code="",
+            result=outcome.result,
+            event_id=event_id,
+            participant_id=participant.pk,
+        )
     return outcome
 
 
@@ -372,27 +404,28 @@ def undo(*, check_in_id, by, device=None):
     check_in = CheckIn.objects.filter(pk=check_in_id).first()
     if check_in is None:
         raise NotFound("check_in_not_found", _("No such admission."))
-    updated = CheckIn.objects.filter(pk=check_in_id, undone_at__isnull=True).update(undone_at=now, undone_by=by)
-    if not updated:
-        raise Conflict("check_in_already_undone", _("This admission was already undone."))
-    ScanLog.objects.create(
-        scanned_at=now,
-        user=by,
-        device=device,
-        gate=check_in.gate,
-        session_id=check_in.session_id,
-        code="",
-        result=ScanResult.UNDONE,
-        event_id_claimed=check_in.event_id,
-        participant_id_claimed=check_in.participant_id,
-    )
-    check_in.undone_at, check_in.undone_by = now, by
-    audit.record(
-        action="check_in.undone",
-        actor=by,
-        obj=check_in,
-        participant=check_in.participant_id,
-        gate=check_in.gate,
-        device=getattr(device, "pk", None),
-    )
+    with transaction.atomic():  # the flag, its log row and the audit entry together or not at all
+        updated = CheckIn.objects.filter(pk=check_in_id, undone_at__isnull=True).update(undone_at=now, undone_by=by)
+        if not updated:
+            raise Conflict("check_in_already_undone", _("This admission was already undone."))
+        log_scan(
+            at=now,
+            by=by,
+            device=device,
+            gate=check_in.gate,
+            session_id=check_in.session_id,
+            code="",
+            result=ScanResult.UNDONE,
+            event_id=check_in.event_id,
+            participant_id=check_in.participant_id,
+        )
+        check_in.undone_at, check_in.undone_by = now, by
+        audit.record(
+            action="check_in.undone",
+            actor=by,
+            obj=check_in,
+            participant=check_in.participant_id,
+            gate=check_in.gate,
+            device=getattr(device, "pk", None),
+        )
     return check_in

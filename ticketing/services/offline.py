@@ -29,7 +29,7 @@ from events.models import Event
 
 from .. import selectors
 from ..enums import ScanResult
-from ..models import CheckIn, CheckInConflict, OfflineScan, ScanLog
+from ..models import CheckIn, CheckInConflict, OfflineScan
 from ..models.checkin import WHOLE_EVENT
 from . import badges, checkin
 
@@ -110,16 +110,16 @@ def _apply(scan, *, event, device_id, by, device, now):
         claim = checkin.verified_claim(scan.code)
         outcome = _judge(scan, claim, event, at, by)
         conflict = _conflict(scan, outcome, claimed, device_id, by)
-        log = ScanLog.objects.create(
-            scanned_at=at,
-            user=by,
+        log = checkin.log_scan(
+            at=at,
+            by=by,
             device=device,
             gate=scan.gate,
             session_id=scan.session_id,
-            code=scan.code.strip()[: ScanLog.CODE_LENGTH],
+            code=scan.code.strip(),
             result=outcome.result,
-            event_id_claimed=claim.event_id if claim else None,
-            participant_id_claimed=claim.participant_id if claim else None,
+            event_id=claim.event_id if claim else None,
+            participant_id=claim.participant_id if claim else None,
             offline=True,
         )
         OfflineScan.objects.filter(pk=claimed.pk).update(
