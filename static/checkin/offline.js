@@ -130,7 +130,9 @@
         found.admissions = rows;
       });
     }).then(function () {
+      if (found.lists && Date.parse(found.lists.closes_at) < Date.now()) return forgetLists();
       if (found.lists) useLists(found.lists);
+    }).then(function () {
       found.admissions.forEach(function (row) { state.admissions[row.participant] = row; });
       return waitingScans();
     }).then(function (scans) {
@@ -160,10 +162,20 @@
     };
   }
 
+  // The lists name every badge holder: they leave the device as soon as it may no longer scan
+  // (signed out, token revoked: the server answers 401/403) or the event's doors have closed.
+  function forgetLists() {
+    state.lists = null;
+    return transact(["lists"], "readwrite", function (stores) { stores.lists.delete(config.event); });
+  }
+
   function refreshLists() {
     var started = Date.now();
     return fetch(urls.data, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
+        if (response.status === 401 || response.status === 403) {
+          return forgetLists().then(function () { throw new Error("HTTP " + response.status); });
+        }
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json();
       })
@@ -549,6 +561,13 @@
     readCode: readCode,
     sync: sync,
     refresh: refreshLists,
+    hasLists: function () {
+      var found = false;
+      return transact(["lists"], "readonly", function (stores) {
+        var request = stores.lists.get(config.event);
+        request.onsuccess = function () { found = Boolean(request.result); };
+      }).then(function () { return found; });
+    },
     waitingScans: waitingScans,
     deviceId: deviceId,
   };

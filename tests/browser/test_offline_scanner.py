@@ -263,3 +263,16 @@ def test_offline_before_the_lists_ever_arrived_says_so_and_queues_nothing(
     )
     assert page.locator("#lists-age").inner_text() == "chưa bao giờ"
     assert page.locator(STATUS).get_attribute("data-pending") == "0"
+
+
+def test_lists_leave_the_device_when_it_may_no_longer_scan(page, live_server, open_event, badge, door_staff):
+    """Every badge holder's name is in the offline lists: once the server refuses the device (signed
+    out here; a revoked token alike), the next refresh deletes them from IndexedDB."""
+    sign_in(page.context, live_server, door_staff)
+    open_scanner(page, live_server, open_event, "Cổng A")
+    assert page.evaluate("window.KolOffline.hasLists()") is True
+
+    page.context.clear_cookies()
+    page.evaluate("window.KolOffline.refresh()")
+
+    assert page.evaluate("window.KolOffline.hasLists()") is False
