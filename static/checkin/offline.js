@@ -450,10 +450,8 @@
       scans.forEach(function (scan) {
         var row = results[scan.client_id];
         if (!row) return;
-        scan.synced = true;
-        scan.result = row.result;
-        scan.conflict = row.conflict;
-        stores.queue.put(scan);
+        // The server holds it now (with its result); the device keeps no copy of the scanned code.
+        stores.queue.delete(scan.seq);
         var claim = readCode(scan.code);
         var admission = claim && state.admissions[claim.participantId];
         if (scan.offline_result === "admitted" && admission && admission.pending) {
@@ -561,6 +559,13 @@
     readCode: readCode,
     sync: sync,
     refresh: refreshLists,
+    storedScans: function () {
+      var count = 0;
+      return transact(["queue"], "readonly", function (stores) {
+        var request = stores.queue.count();
+        request.onsuccess = function () { count = request.result; };
+      }).then(function () { return count; });
+    },
     hasLists: function () {
       var found = false;
       return transact(["lists"], "readonly", function (stores) {

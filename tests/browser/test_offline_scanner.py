@@ -141,6 +141,7 @@ def test_offline_page_judges_badges_then_syncs_them_at_their_original_times(
     ]
     assert OfflineScan.objects.filter(conflict=True).count() == 0
     assert queued(page) == []
+    assert page.evaluate("window.KolOffline.storedScans()") == 0  # sent scans leave no codes on the device
 
 
 def test_server_unreachable_while_the_browser_thinks_it_is_online(page, live_server, open_event, badge, door_staff):
