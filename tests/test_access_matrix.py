@@ -153,6 +153,7 @@ URLS = {
     "campaigns:progress": expect("GET", **STAFF_PAGE, door=403, supervisor=403, organizer=200),
     "campaigns:send": expect("POST", **STAFF_PAGE, door=403, supervisor=403, organizer=302),
     "campaigns:retry": expect("POST", **STAFF_PAGE, door=403, supervisor=403, organizer=302),
+    "campaigns:release": expect("POST", **STAFF_PAGE, door=403, supervisor=403, organizer=302),
     "campaigns:opt_out": public(),  # the signed link is the credential
     # The organizers' dashboard.
     "events:dashboard": expect("GET", **STAFF_PAGE, organizer=200),
@@ -403,7 +404,7 @@ PARAMS_BY_NAME = {
 PARAMS_BY_URL = {
     "agenda:calendar_personal": {"token": lambda w: w.calendar_token(w.a)},
     "campaigns:opt_out": {"token": lambda w: w.opt_out_token(w.a)},
-    **{f"campaigns:{name}": {"pk": lambda w: w.campaign.pk} for name in ("detail", "edit", "progress", "send", "retry")},
+    **{f"campaigns:{name}": {"pk": lambda w: w.campaign.pk} for name in ("detail", "edit", "progress", "send", "retry", "release")},
     "declarations:kiosk_confirm": {"token": lambda w: w.kiosk_token(w.a)},
 }
 

@@ -6,7 +6,9 @@ delivery only after claiming it with a conditional UPDATE (pending or failed
 -> sending) whose row count it checks. Two jobs on the same campaign (a double
 click, a retried task) therefore never both send to one person, on SQLite and
 PostgreSQL alike. A delivery whose job died mid-send stays "sending" and is not
-retried automatically: one missing e-mail is better than two.
+retried automatically: one missing e-mail is better than two. Once the campaign
+has finished, an organizer may mark such deliveries failed (`release_interrupted`)
+and retry them, knowing the recipient may get the message twice.
 """
 
 import smtplib
@@ -193,6 +195,23 @@ def retry_failed(campaign):
         enqueue("events.tasks.send_campaign", campaign.pk)
     campaign.refresh_from_db()
     return campaign
+
+
+def release_interrupted(campaign):
+    """Mark the deliveries a crashed job left "sending" as failed, so a retry can send them; how many.
+
+    Only once the campaign has finished: while a job runs, "sending" means it is
+    sending that message right now. The recipient may have got it already.
+    """
+    if campaign.status != CampaignStatus.FINISHED:
+        raise DomainError("campaign_still_sending", _("Wait until the sending has finished."))
+    released = Delivery.objects.filter(campaign=campaign, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.FAILED, error=gettext("Interrupted while sending: it may have reached the recipient.")
+    )
+    if not released:
+        raise DomainError("nothing_interrupted", _("No delivery was interrupted."))
+    _finish(campaign)
+    return released
 
 
 def send_pending(campaign):

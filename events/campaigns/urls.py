@@ -12,5 +12,6 @@ urlpatterns = [
     path("e/<slug:slug>/orga/mail/<int:pk>/progress/", views.campaign_progress, name="progress"),
     path("e/<slug:slug>/orga/mail/<int:pk>/send/", views.campaign_send, name="send"),
     path("e/<slug:slug>/orga/mail/<int:pk>/retry/", views.campaign_retry, name="retry"),
+    path("e/<slug:slug>/orga/mail/<int:pk>/release/", views.campaign_release, name="release"),
     path("mail/opt-out/<str:token>/", views.opt_out, name="opt_out"),
 ]

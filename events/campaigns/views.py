@@ -116,6 +116,14 @@ def campaign_retry(request, slug, pk):
     return _act(request, campaign, services.retry_failed, _("The failed deliveries are being sent again."))
 
 
+@organizer_only
+@require_POST
+def campaign_release(request, slug, pk):
+    _event, campaign = _campaign(slug, pk)
+    done = _("The interrupted deliveries are marked failed: retry them to send again.")
+    return _act(request, campaign, services.release_interrupted, done)
+
+
 def _act(request, campaign, action, done):
     try:
         action(campaign)

@@ -100,6 +100,36 @@ def test_delivery_claimed_by_another_job_is_not_sent_again(event, organizer, dja
     )
 
 
+def test_delivery_left_sending_by_a_crashed_job_can_be_released_then_retried(
+    organizer_client, event, organizer, django_capture_on_commit_callbacks
+):
+    """A job that died mid-send leaves one delivery "sending": never resent by itself; once the
+    campaign has finished the organizer marks it failed (the page says it may have arrived) and retries."""
+    _crowd(event, 3)
+    campaign = _draft(event, organizer)
+    services.add_deliveries(campaign)
+    Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.SENDING)
+    stuck = Delivery.objects.filter(campaign=campaign).order_by("pk").first()
+    Delivery.objects.filter(pk=stuck.pk).update(status=DeliveryStatus.SENDING)  # its job crashed
+    campaign.refresh_from_db()
+    with pytest.raises(DomainError):  # while a job may still be sending it, it is left alone
+        services.release_interrupted(campaign)
+    services.send_pending(campaign)
+    assert len(mail.outbox) == 2
+    detail = reverse("campaigns:detail", args=[event.slug, campaign.pk])
+    assert "có thể đã nhận" in organizer_client.get(detail).content.decode()
+
+    answer = organizer_client.post(reverse("campaigns:release", args=[event.slug, campaign.pk]), follow=True)
+
+    stuck.refresh_from_db()
+    assert answer.status_code == 200
+    assert stuck.status == DeliveryStatus.FAILED and "Interrupted" not in answer.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.retry_failed(Campaign.objects.get(pk=campaign.pk))
+    assert Counter(message.to[0] for message in mail.outbox)[stuck.participant.email] == 1
+    assert services.progress(campaign)[DeliveryStatus.SENT] == 3
+
+
 def test_bounced_address_is_recorded_and_not_retried(event, organizer, flaky, django_capture_on_commit_callbacks):
     _crowd(event, 2)
     flaky.refused = {"khach1@example.vn"}
