@@ -6,7 +6,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from events.enums import ParticipantStatus
@@ -93,26 +93,33 @@ def test_concurrent_scans_of_distinct_badges_all_admit(live_server, open_event, 
     assert CheckIn.objects.count() == THREADS
 
 
-def unguarded_round(code, door_staff):
-    """Eight threads run the scan without ON CONFLICT; their verdicts (or the error each met)."""
-    barrier = threading.Barrier(THREADS)
-    outcomes = []
-    lock = threading.Lock()
+def gates_round(badge, door_staff, *, guarded):
+    """Eight gates each read the holder ("not yet admitted"), wait until all have read, then admit.
 
-    def scan(gate):
-        barrier.wait()
+    The second barrier makes the race certain instead of likely: every gate decides on
+    the same stale read, as two doors do when their scans arrive in the same instant.
+    Returns each gate's verdict, or the error it met.
+    """
+    from ticketing import codes
+
+    claim = codes.read_claim(badge.code)
+    read_all = threading.Barrier(THREADS)
+    outcomes, lock = [], threading.Lock()
+
+    def gate(name):
         try:
-            result = checkin.scan(code=code, gate=gate, by=door_staff, _guarded=False).result
+            holder = checkin._badge_holder(claim, 0)
+            read_all.wait()
+            with transaction.atomic():
+                result = checkin._decide(holder, False, name, 0, door_staff, None, timezone.now(), guarded).result
         except IntegrityError:
             result = "integrity_error"
-        except Exception as error:  # SQLite may also report a lock; counted apart
-            result = type(error).__name__
         finally:
             connection.close()
         with lock:
             outcomes.append(result)
 
-    threads = [threading.Thread(target=scan, args=(f"Cổng {n}",)) for n in range(THREADS)]
+    threads = [threading.Thread(target=gate, args=(f"Cổng {n}",)) for n in range(THREADS)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -120,16 +127,16 @@ def unguarded_round(code, door_staff):
     return outcomes
 
 
-def test_control_without_the_guard_several_gates_pass_the_already_checked_in_read(open_event, door_staff):
-    """The race is real: without ON CONFLICT, scans that all read "not yet admitted" try to insert.
+def test_control_without_the_guard_gates_that_read_not_yet_admitted_all_try_to_admit(open_event, door_staff):
+    """The race is real: every gate read "not yet admitted", so without ON CONFLICT all eight insert.
 
-    Only the unique constraint stops the extra rows here (as IntegrityError, which the
-    API would turn into 500s); a check-then-insert without it would admit twice.
-    Several rounds, each with a fresh badge, since thread timing varies.
+    Only the unique constraint stops the extra rows (IntegrityError, which the API would
+    turn into 500s); a check-then-insert without it would admit eight times. With the
+    guard, the same stale reads give one admission and seven "already checked in".
     """
-    for round_ in range(10):
-        outcomes = unguarded_round(badge_holder(open_event, f"Vòng {round_}").code, door_staff)
-        if "integrity_error" in outcomes:
-            break
-    assert outcomes.count("admitted") == 1
-    assert outcomes.count("integrity_error") >= 1  # at least two gates believed the badge was not yet admitted
+    unguarded = gates_round(badge_holder(open_event, "Vòng không chặn"), door_staff, guarded=False)
+    guarded = gates_round(badge_holder(open_event, "Vòng có chặn"), door_staff, guarded=True)
+
+    assert sorted(unguarded) == ["admitted"] + ["integrity_error"] * (THREADS - 1)
+    assert sorted(guarded) == ["admitted"] + ["already_checked_in"] * (THREADS - 1)
+    assert CheckIn.objects.count() == 2

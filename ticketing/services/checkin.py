@@ -272,7 +272,7 @@ def _admit_at_door(participant, *, session_id, gate, by, now, guarded):
     return check_in_id, check_in_id is None
 
 
-def scan(*, code, gate, session_id=None, by, device=None, event_slug=None, now=None, _guarded=True):
+def scan(*, code, gate, session_id=None, by, device=None, event_slug=None, now=None):
     """Judge one scanned code at a gate and admit its holder at most once. Always returns a ScanOutcome."""
     now = now or timezone.now()
     code = (code or "").strip()
@@ -285,7 +285,7 @@ def scan(*, code, gate, session_id=None, by, device=None, event_slug=None, now=N
             outcome = ScanOutcome(ScanResult.INVALID)
         else:
             revoked = claim.version != holder.badge_version
-            outcome = _decide(holder, revoked, gate, session_id, by, event_slug, now, _guarded)
+            outcome = _decide(holder, revoked, gate, session_id, by, event_slug, now)
         log_scan(
             at=now,
             by=by,
