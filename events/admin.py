@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from conference.admin import ReadOnlyAdmin
+
 from . import audit, exports, extensions, privacy, selectors, services
 from .enums import ParticipantStatus
 from .forms import DecisionForm
@@ -182,22 +184,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: the log is written by the services, never edited by hand."""
 
     list_display = ["at", "actor", "action", "object_type", "object_id", "event"]
     list_filter = ["action", "event"]
     search_fields = ["action", "object_id", "actor__username"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ErasureRequest)

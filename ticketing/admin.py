@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from conference.admin import ReadOnlyAdmin
 from events import permissions
 from events.enums import Category
 from events.errors import DomainError
@@ -54,54 +55,27 @@ def issue_badges(modeladmin, request, queryset):
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
+class CheckInAdmin(ReadOnlyAdmin):
     # Read-only: admissions are made by scans and undone through the API, never edited or deleted.
     list_display = ["participant", "event", "session_id", "gate", "checked_in_at", "checked_in_by", "undone_at"]
     list_filter = ["event", "gate", "session_id"]
     search_fields = ["participant__full_name"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ScanLog)
-class ScanLogAdmin(admin.ModelAdmin):
+class ScanLogAdmin(ReadOnlyAdmin):
     list_display = [
         "scanned_at", "gate", "session_id", "result", "offline", "user", "device", "participant_id_claimed"
     ]
     list_filter = ["result", "offline", "gate"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CheckInConflict)
-class CheckInConflictAdmin(admin.ModelAdmin):
+class CheckInConflictAdmin(ReadOnlyAdmin):
     # Read-only: recorded by the offline sync (ticketing.services.offline); the first admission stands.
     list_display = ["participant", "first_gate", "first_at", "second_gate", "second_at", "second_device", "second_by"]
     list_filter = ["event", "second_gate"]
     search_fields = ["participant__full_name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EventKey)

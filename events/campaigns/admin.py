@@ -5,24 +5,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from conference.admin import ReadOnlyAdmin
+
 from ..models import Campaign, Delivery, MailOptOut
 
 
-class ReadOnlyForOrganizers(admin.ModelAdmin):
-    # Viewing follows Django's model permissions (cached per request, so the admin's query counts hold).
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Campaign)
-class CampaignAdmin(ReadOnlyForOrganizers):
+class CampaignAdmin(ReadOnlyAdmin):
     list_display = ["subject_vi", "event", "kind", "status", "essential", "recipients_total", "sent_count", "page"]
     list_filter = ["event", "kind", "status", "essential"]
 
@@ -33,7 +22,7 @@ class CampaignAdmin(ReadOnlyForOrganizers):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyForOrganizers):
+class DeliveryAdmin(ReadOnlyAdmin):
     list_display = ["participant", "campaign", "status", "attempts", "sent_at", "error"]
     list_filter = ["status", "campaign__event"]
     list_select_related = ["participant", "campaign"]
@@ -41,6 +30,6 @@ class DeliveryAdmin(ReadOnlyForOrganizers):
 
 
 @admin.register(MailOptOut)
-class MailOptOutAdmin(ReadOnlyForOrganizers):
+class MailOptOutAdmin(ReadOnlyAdmin):
     list_display = ["participant", "at"]
     list_select_related = ["participant"]
