@@ -257,6 +257,13 @@ def _order_out(order):
 DOOR_AUTH = [TokenAuth(), SessionAuth()]
 
 
+def _door(request, requested_event):
+    """Check that the caller may scan; (its device token or None, the event slug it works for)."""
+    require(request, permissions.is_door_staff, "checkin:scan")
+    device = getattr(request, "api_token", None)
+    return device, devices.device_event_slug(device, requested_event)
+
+
 def _scan_out(outcome):
     participant = outcome.participant
     return {
@@ -283,13 +290,12 @@ def _scan_out(outcome):
     summary="Judge a scanned badge code at a gate and admit its holder once (door staff, scope checkin:scan)",
 )
 def checkin_scan(request, payload: ScanIn):
-    require(request, permissions.is_door_staff, "checkin:scan")
-    device = getattr(request, "api_token", None)
+    device, event_slug = _door(request, payload.event)
     outcome = checkin.scan(
         code=payload.code,
         gate=payload.gate,
         session_id=payload.session,
-        event_slug=devices.device_event_slug(device, payload.event),
+        event_slug=event_slug,
         by=request.user,
         device=device,
     )
@@ -328,11 +334,10 @@ def checkin_undo(request, check_in_id: int):
     summary="Admit a participant found by name search, once (door staff, scope checkin:scan); answers like a scan",
 )
 def checkin_admit(request, payload: AdmitIn):
-    require(request, permissions.is_door_staff, "checkin:scan")
-    device = getattr(request, "api_token", None)
+    device, event_slug = _door(request, payload.event)
     outcome = checkin.admit_by_name(
         participant_id=payload.participant,
-        event_slug=devices.device_event_slug(device, payload.event),
+        event_slug=event_slug,
         gate=payload.gate,
         session_id=payload.session,
         by=request.user,
@@ -348,8 +353,8 @@ def checkin_admit(request, payload: AdmitIn):
     summary="Find an event's participants by name or organization, accents ignored (door staff, scope checkin:scan)",
 )
 def checkin_search(request, event: str, q: str = Query(..., min_length=1, max_length=100)):
-    require(request, permissions.is_door_staff, "checkin:scan")
-    found = Event.objects.filter(slug=devices.device_event_slug(getattr(request, "api_token", None), event)).first()
+    _device, event_slug = _door(request, event)
+    found = Event.objects.filter(slug=event_slug).first()
     if found is None:
         raise NotFound("event_not_found", _("No such event."))
     return selectors.door_search(found, q)
@@ -363,9 +368,8 @@ def checkin_search(request, event: str, q: str = Query(..., min_length=1, max_le
     "(door staff, scope checkin:scan)",
 )
 def checkin_offline_data(request, response: HttpResponse, event: str = Query(..., max_length=50)):
-    require(request, permissions.is_door_staff, "checkin:scan")
-    event = devices.device_event_slug(getattr(request, "api_token", None), event)
-    data = offline.offline_data(event_selectors.event_for_staff(event))
+    _device, event_slug = _door(request, event)
+    data = offline.offline_data(event_selectors.event_for_staff(event_slug))
     response["Cache-Control"] = "private, no-store"  # every badge holder's name: for the device's own store only
     keys = [{**key, "public_key": base64.b64encode(key["public_key"]).decode()} for key in data["keys"]]
     return {**data, "keys": keys}
@@ -379,7 +383,7 @@ def checkin_offline_data(request, response: HttpResponse, event: str = Query(...
     "(door staff, scope checkin:scan)",
 )
 def checkin_sync(request, payload: SyncIn):
-    require(request, permissions.is_door_staff, "checkin:scan")
+    device, event_slug = _door(request, payload.event)
     scans = [
         offline.DeviceScan(
             client_id=scan.client_id,
@@ -391,9 +395,8 @@ def checkin_sync(request, payload: SyncIn):
         )
         for scan in payload.scans
     ]
-    device = getattr(request, "api_token", None)
     outcomes = offline.sync_scans(
-        event_slug=devices.device_event_slug(device, payload.event),
+        event_slug=event_slug,
         device_id=payload.device_id,
         scans=scans,
         by=request.user,
