@@ -152,7 +152,7 @@ class RateLimitMiddleware:
             if retry_after:
                 return too_many_requests(request, retry_after)
         if name in LOGIN_URL_NAMES and request.method == "POST":
-            retry_after = lockout_remaining(request.POST.get("username", ""))
+            retry_after = lockout_remaining(request.POST.get("username", ""), request)
             if retry_after:
                 message = _("Too many failed sign-ins for this account. Please try again in %(minutes)d minute(s).")
                 return too_many_requests(request, retry_after, message % {"minutes": max(1, -(-retry_after // 60))})
@@ -160,44 +160,63 @@ class RateLimitMiddleware:
 
 
 # --- Login lockout ----------------------------------------------------------
-# After LOGIN_LOCKOUT_FAILURES wrong passwords for one username within
-# LOGIN_LOCKOUT_SECONDS, that username cannot sign in until the period ends.
+# Two counters per username, each kept LOGIN_LOCKOUT_SECONDS after its last failure:
+# - from one address: LOGIN_LOCKOUT_FAILURES wrong passwords lock the username there;
+# - from any address: LOGIN_LOCKOUT_FAILURES_ANY_ADDRESS lock it everywhere.
+# So someone guessing from one place cannot lock the real owner out of their own
+# address, while guessing spread over many addresses is still stopped.
 
 
-def _lockout_key(username):
-    return "lockout:" + hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+def _lockout_keys(username, request):
+    name = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+    address = hashlib.sha256(client_ip(request).encode()).hexdigest()[:16] if request is not None else "-"
+    return f"lockout:{name}:{address}", f"lockout:{name}"
 
 
-def lockout_remaining(username):
-    """Seconds until `username` may try again, or 0."""
+def _thresholds():
+    here = _setting("LOGIN_LOCKOUT_FAILURES", 5)
+    return here, _setting("LOGIN_LOCKOUT_FAILURES_ANY_ADDRESS", here * 4)
+
+
+def lockout_remaining(username, request=None):
+    """Seconds until `username` may try again from the request's address, or 0."""
     if not username:
         return 0
-    state = cache.get(_lockout_key(username))
-    if not state or state["failures"] < _setting("LOGIN_LOCKOUT_FAILURES", 5):
-        return 0
-    return max(0, int(state["until"] - time.time()))
+    remaining = 0
+    for key, threshold in zip(_lockout_keys(username, request), _thresholds(), strict=True):
+        state = cache.get_many([key, f"{key}:until"])
+        if state.get(key, 0) >= threshold:
+            remaining = max(remaining, int(state.get(f"{key}:until", 0) - time.time()))
+    return max(0, remaining)
 
 
-def record_login_failure(username):
+def record_login_failure(username, request=None):
     seconds = _setting("LOGIN_LOCKOUT_SECONDS", 900)
-    key = _lockout_key(username)
-    state = cache.get(key) or {"failures": 0}
-    state = {"failures": state["failures"] + 1, "until": time.time() + seconds}
-    cache.set(key, state, seconds)
+    for key in _lockout_keys(username, request):
+        # add() then incr(): atomic on Redis, so racing failures are all counted.
+        cache.add(key, 0, seconds)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, seconds)
+        cache.touch(key, seconds)
+        cache.set(f"{key}:until", time.time() + seconds, seconds)
 
 
-def clear_login_failures(username):
-    cache.delete(_lockout_key(username))
+def clear_login_failures(username, request=None):
+    """A successful sign-in clears the counter of its address; the any-address one runs out by itself."""
+    key, _anywhere = _lockout_keys(username, request)
+    cache.delete_many([key, f"{key}:until"])
 
 
 def _on_login_failed(sender, credentials, request=None, **kwargs):
     username = credentials.get("username", "")
     if username:
-        record_login_failure(username)
+        record_login_failure(username, request)
 
 
 def _on_logged_in(sender, request, user, **kwargs):
-    clear_login_failures(user.get_username())
+    clear_login_failures(user.get_username(), request)
 
 
 user_login_failed.connect(_on_login_failed, dispatch_uid="conference.security.login_failed")
@@ -213,7 +232,7 @@ class LockoutBackend:
     """
 
     def authenticate(self, request, username=None, **kwargs):
-        if username and lockout_remaining(username):
+        if username and lockout_remaining(username, request):
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied

@@ -207,7 +207,8 @@ RATE_LIMIT_REGISTRATION = (int(os.environ.get("RATE_LIMIT_REGISTRATION", "10")),
 RATE_LIMIT_MAGIC_LINK = (int(os.environ.get("RATE_LIMIT_MAGIC_LINK", "5")), 900)
 RATE_LIMIT_LOGIN = (int(os.environ.get("RATE_LIMIT_LOGIN", "20")), 900)
 RATE_LIMIT_SCAN = (int(os.environ.get("RATE_LIMIT_SCAN", "120")), 60)  # per device token or door user
-LOGIN_LOCKOUT_FAILURES = int(os.environ.get("LOGIN_LOCKOUT_FAILURES", "5"))
+LOGIN_LOCKOUT_FAILURES = int(os.environ.get("LOGIN_LOCKOUT_FAILURES", "5"))  # per username and address
+LOGIN_LOCKOUT_FAILURES_ANY_ADDRESS = int(os.environ.get("LOGIN_LOCKOUT_FAILURES_ANY_ADDRESS", "20"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
 
 # --- The conference --------------------------------------------------------

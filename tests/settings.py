@@ -32,4 +32,4 @@ MEDIA_ROOT = DATA_DIR / f"test-media-{os.environ.get('PYTEST_XDIST_WORKER', 'mai
 # The suite registers, scans and signs in far more often than one person could;
 # tests/test_abuse.py sets real limits explicitly.
 RATE_LIMIT_REGISTRATION = RATE_LIMIT_MAGIC_LINK = RATE_LIMIT_LOGIN = RATE_LIMIT_SCAN = (100_000, 60)  # noqa: F405
-LOGIN_LOCKOUT_FAILURES = 100_000
+LOGIN_LOCKOUT_FAILURES = LOGIN_LOCKOUT_FAILURES_ANY_ADDRESS = 100_000

@@ -72,6 +72,27 @@ def test_admin_login_locks_a_username_after_repeated_failures(client, organizer,
     assert "_auth_user_id" not in client.session
 
 
+def test_guessing_from_one_address_does_not_lock_the_owner_out_elsewhere(client, organizer, settings):
+    """Wrong passwords from one address lock the username there only; spread over many
+    addresses they lock it everywhere once LOGIN_LOCKOUT_FAILURES_ANY_ADDRESS is reached."""
+    settings.LOGIN_LOCKOUT_FAILURES = 3
+    settings.LOGIN_LOCKOUT_FAILURES_ANY_ADDRESS = 5
+    url = reverse("admin:login")
+
+    def sign_in(password, address):
+        return client.post(url, {"username": "bantochuc", "password": password}, REMOTE_ADDR=address)
+
+    for _ in range(3):
+        sign_in("sai", "203.0.113.7")
+    assert sign_in("pw-bantochuc", "203.0.113.7").status_code == 429  # the guesser's address is locked
+    assert sign_in("pw-bantochuc", "198.51.100.20").status_code == 302  # the owner, elsewhere, gets in
+    client.logout()
+
+    for address in ("192.0.2.1", "192.0.2.2"):  # five failures in all, from three addresses
+        sign_in("sai", address)
+    assert sign_in("pw-bantochuc", "198.51.100.20").status_code == 429
+
+
 def test_lockout_holds_on_every_login_page_and_a_success_clears_the_count(client, door_staff, settings):
     from django.contrib.auth import authenticate
 
