@@ -100,6 +100,8 @@ def _schema_message(error):
         return _("This value has the wrong type.")
     if "too_long" in kind or "too_short" in kind:
         return _("This value has the wrong length.")
+    if kind == "value_error" and "error" in error.get("ctx", {}):
+        return str(error["ctx"]["error"])  # a schema validator's own message, already written for people
     return _("This value is not valid.")
 
 

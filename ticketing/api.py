@@ -387,7 +387,8 @@ def checkin_sync(request, payload: SyncIn):
     scans = [
         offline.DeviceScan(
             client_id=scan.client_id,
-            code=scan.code,
+            code=scan.code or "",
+            participant_id=scan.participant,
             gate=scan.gate,
             scanned_at=scan.scanned_at,
             session_id=scan.session or WHOLE_EVENT,

@@ -3,8 +3,9 @@
 from datetime import UTC, datetime
 from uuid import UUID
 
+from django.utils.translation import gettext
 from ninja import Field, Schema
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, model_validator
 
 from .enums import ScanResult
 
@@ -234,8 +235,13 @@ DEVICE_RESULTS = tuple(value for value in ScanResult.values if value != ScanResu
 
 
 class SyncScanIn(Schema):
+    """A badge scan (`code`) or an admission by name (`participant`): exactly one of the two."""
+
     client_id: UUID = Field(description="The scan's id on the device; resending it is a no-op.")
-    code: str = Field(max_length=2000)
+    code: str | None = Field(default=None, max_length=2000, description="The scanned badge code.")
+    participant: int | None = Field(
+        default=None, ge=1, description="The participant admitted by name (found in the device's lists)."
+    )
     gate: str = Field(min_length=1, max_length=64)
     # Bounded so converting to UTC can never overflow (year 1 with a +01:00 offset would).
     scanned_at: AwareDatetime = Field(
@@ -249,6 +255,13 @@ class SyncScanIn(Schema):
         pattern="^(" + "|".join(DEVICE_RESULTS) + ")$",
         description="What the device showed; only scans it admitted are admitted on the server.",
     )
+
+    @model_validator(mode="after")
+    def code_or_participant(self):
+        if (self.code is None) == (self.participant is None):
+            # Raised while the request is parsed, so in the caller's language (conference.api shows it).
+            raise ValueError(gettext("Send either the scanned code or the participant, exactly one of the two."))
+        return self
 
 
 class SyncIn(Schema):

@@ -231,6 +231,7 @@ def scanner_texts():
         "offline_mark": _("Offline"),
         "offline_message": _("Checked on this device without the server; it is sent when the network returns."),
         "offline_no_lists": _("No network, and this device has no lists yet: open this page once with network."),
+        "offline_search": _("found in this device's lists (people with a badge only)"),
         "online": _("Online"),
         "offline": _("Offline: scans are checked on this device"),
         "never": _("never"),

@@ -9,7 +9,12 @@
  * the verdict shown, so it survives a reload or a phone restart, and is sent in order to
  * POST /api/v1/checkin/sync when the network returns; the server applies it at its original time.
  *
- * Hooks into scanner.js through window.KolScanner.submitCode (wrapped) and the verdict's `offline` flag.
+ * The name search works offline too: the stored lists are searched with the server's folding (Cường = cuong,
+ * Đạt = dat), and admitting a person found is judged like a scan by participant id (no code: ticket, window,
+ * admissions), queued and synced as {participant} instead of {code}.
+ *
+ * Hooks into scanner.js through window.KolScanner.submitCode, admitParticipant and searchPeople (wrapped)
+ * and the verdict's and the search's `offline` flag.
  * Exposes window.KolOffline for the benchmark (bench/offline_verify.py) and tests.
  */
 (function () {
@@ -34,6 +39,8 @@
   var FORMAT_VERSION = 1;
   var PAYLOAD_BYTES = 11;
   var CODE_BYTES = 75;
+
+  var SEARCH_LIMIT = 20; // as the server's door search (ticketing.selectors.DOOR_SEARCH_LIMIT)
 
   var state = { lists: null, admissions: {}, pending: 0, online: navigator.onLine, syncing: false, engine: null };
 
@@ -145,7 +152,14 @@
   function useLists(data) {
     var participants = {};
     data.participants.forEach(function (row) {
-      participants[row[0]] = { version: row[1], valid: row[2], name: row[3], category: row[4], organization: row[5] };
+      participants[row[0]] = {
+        version: row[1],
+        valid: row[2],
+        name: row[3],
+        category: row[4],
+        organization: row[5],
+        folded: [fold(row[3]), fold(row[5])],
+      };
     });
     var admitted = {};
     data.admissions.forEach(function (row) {
@@ -321,26 +335,103 @@
       if (!person) return verdict("invalid");
       // A version newer than the list's means the badge was reissued since the last refresh: it is current.
       if (verified.version < person.version) return verdict("revoked", person);
-      if (!person.valid) return verdict("not_allowed", person);
-      if (now < state.lists.opens || now >= state.lists.closes) return verdict("not_open", person);
-      var first = state.admissions[verified.participantId] || state.lists.admitted[verified.participantId];
-      if (first) return verdict("already_checked_in", person, first);
-      return verdict("admitted", person);
+      return judgeHolder(verified.participantId, person, now);
     });
   }
 
-  function queueScan(code, at, found) {
-    var claim = readCode(code);
+  /** Judge an admission by name (a person the offline search found): the scan's checks after the badge. */
+  function judgeParticipant(participantId, now) {
+    if (!state.lists) {
+      return Promise.resolve({ result: "error", message: t("offline_no_lists"), participant: null, offline: true });
+    }
+    var person = state.lists.participants[participantId];
+    return Promise.resolve(person ? judgeHolder(participantId, person, now) : verdict("invalid"));
+  }
+
+  /** Ticket, check-in window, admissions known here: what a badge scan and an admission by name share. */
+  function judgeHolder(participantId, person, now) {
+    if (!person.valid) return verdict("not_allowed", person);
+    if (now < state.lists.opens || now >= state.lists.closes) return verdict("not_open", person);
+    var first = state.admissions[participantId] || state.lists.admitted[participantId];
+    if (first) return verdict("already_checked_in", person, first);
+    return verdict("admitted", person);
+  }
+
+  // --- Name search in the lists ------------------------------------------------------------------
+
+  /** events.collation.search_fold: lowercase, đ → d, accents and tones stripped, spaces collapsed. */
+  function fold(text) {
+    // toLowerCase, not Python's casefold: the two differ only outside Vietnamese (ß, a few Greek letters).
+    var lower = (text || "").toLowerCase().replace(/đ/g, "d");
+    return lower.normalize("NFD").replace(/\p{Mn}/gu, "").trim().split(/\s+/).join(" ");
+  }
+
+  var collator = null;
+
+  /** Vietnamese order of people (events.collation.person_key): given name, middle names, family name. */
+  function comparePeople(a, b) {
+    collator = collator || new Intl.Collator("vi");
+    var x = a.name.trim().split(/\s+/), y = b.name.trim().split(/\s+/);
+    var keys = [
+      [x[x.length - 1], y[y.length - 1]],
+      [x.slice(1, -1).join(" "), y.slice(1, -1).join(" ")],
+      [x.length > 1 ? x[0] : "", y.length > 1 ? y[0] : ""],
+      [a.name, b.name],
+    ];
+    for (var i = 0; i < keys.length; i++) {
+      var order = collator.compare(keys[i][0], keys[i][1]);
+      if (order) return order;
+    }
+    return 0;
+  }
+
+  /** The badge holders whose name or organization holds the query, shaped like the search API's rows. */
+  function searchLists(query) {
+    if (!state.lists) return { people: [], offline: true, empty: t("offline_no_lists") };
+    var needle = fold(query);
+    var people = [];
+    Object.keys(state.lists.participants).forEach(function (id) {
+      var person = state.lists.participants[id];
+      if (person.folded[0].indexOf(needle) < 0 && person.folded[1].indexOf(needle) < 0) return;
+      var first = state.admissions[id] || state.lists.admitted[id];
+      people.push({
+        id: Number(id),
+        name: person.name,
+        category: person.category,
+        category_label: config.categories[person.category] || person.category,
+        organization: person.organization,
+        title: "",
+        ticket_valid: person.valid,
+        admitted: Boolean(first),
+        checked_in_at: first ? first.at : null,
+        gate: first ? first.gate : null,
+      });
+    });
+    return { people: people.sort(comparePeople).slice(0, SEARCH_LIMIT), offline: true };
+  }
+
+  /** Who an item names: {participant} (an admission by name) or {code} (a badge scan; null if unreadable). */
+  function participantOf(item) {
+    if (item.participant) return item.participant;
+    var claim = readCode(item.code);
+    return claim ? claim.participantId : null;
+  }
+
+  function queueScan(item, at, found) {
+    var participantId = participantOf(item);
     var scan = {
       event: config.event,
       client_id: newId(),
-      code: code.slice(0, 2000),
       gate: scanner.gate(),
       scanned_at: at.toISOString(),
       offline_result: found.result,
       synced: false,
     };
-    var admission = found.result === "admitted" && claim ? admissionRow(claim.participantId, scan.gate, scan.scanned_at, true) : null;
+    // The server takes exactly one of the two (ticketing.schemas.SyncScanIn).
+    if (item.participant) scan.participant = item.participant;
+    else scan.code = item.code.slice(0, 2000);
+    var admitted = found.result === "admitted" && participantId;
+    var admission = admitted ? admissionRow(participantId, scan.gate, scan.scanned_at, true) : null;
     if (admission) state.admissions[admission.participant] = admission;
     return transact(["queue", "admissions"], "readwrite", function (stores) {
       stores.queue.add(scan);
@@ -363,20 +454,21 @@
     };
   }
 
-  function judgeOffline(code, at) {
-    return judge(code, at.getTime()).then(function (found) {
+  function judgeOffline(item, at) {
+    var judged = item.participant ? judgeParticipant(item.participant, at.getTime()) : judge(item.code, at.getTime());
+    return judged.then(function (found) {
       if (found.result === "error") return found;
-      return queueScan(code, at, found).then(function () { return found; });
+      return queueScan(item, at, found).then(function () { return found; });
     });
   }
 
   /** A live verdict that names an admission teaches this device, for when the network goes. */
-  function rememberLive(code, found) {
-    var claim = readCode(code);
-    if (!claim || !found.checked_in_at || ["admitted", "already_checked_in"].indexOf(found.result) < 0) return;
-    if (state.admissions[claim.participantId]) return;
-    var admission = admissionRow(claim.participantId, found.gate, found.checked_in_at, false);
-    state.admissions[claim.participantId] = admission;
+  function rememberLive(item, found) {
+    var participantId = participantOf(item);
+    if (!participantId || !found.checked_in_at || ["admitted", "already_checked_in"].indexOf(found.result) < 0) return;
+    if (state.admissions[participantId]) return;
+    var admission = admissionRow(participantId, found.gate, found.checked_in_at, false);
+    state.admissions[participantId] = admission;
     transact(["admissions"], "readwrite", function (stores) { stores.admissions.put(admission, admission.key); });
   }
 
@@ -390,24 +482,50 @@
     });
   }
 
-  var liveSubmit = scanner.submitCode;
-
-  scanner.submitCode = function (code, source) {
+  /** Send live (send() -> Promise<verdict>) and fall back to judging `item` here: {code} or {participant}. */
+  function liveOrOffline(send, item) {
     var at = new Date();
-    if (!navigator.onLine) return judgeOffline(code, at);
+    if (!navigator.onLine) return judgeOffline(item, at);
     // Scans still queued go first: the server must learn of an offline admission before a live rescan.
     var queued = state.pending ? withTimeout(sync(), LIVE_TIMEOUT_MS).catch(function () {}) : Promise.resolve();
     return queued.then(function () {
-      return withTimeout(liveSubmit(code, source), LIVE_TIMEOUT_MS);
+      return withTimeout(send(), LIVE_TIMEOUT_MS);
     }).then(
       function (found) {
         setOnline(true);
-        rememberLive(code, found);
+        rememberLive(item, found);
         return found;
       },
       function () {
         setOnline(false);
-        return judgeOffline(code, at);
+        return judgeOffline(item, at);
+      }
+    );
+  }
+
+  var liveSubmit = scanner.submitCode;
+  var liveAdmit = scanner.admitParticipant;
+  var liveSearch = scanner.searchPeople;
+
+  scanner.submitCode = function (code, source) {
+    return liveOrOffline(function () { return liveSubmit(code, source); }, { code: code });
+  };
+
+  scanner.admitParticipant = function (participantId) {
+    return liveOrOffline(function () { return liveAdmit(participantId); }, { participant: participantId });
+  };
+
+  scanner.searchPeople = function (query) {
+    if (!navigator.onLine) return Promise.resolve(searchLists(query));
+    return withTimeout(liveSearch(query), LIVE_TIMEOUT_MS).then(
+      function (found) {
+        setOnline(true);
+        return found;
+      },
+      function () {
+        setOnline(false);
+        showStatus();
+        return searchLists(query);
       }
     );
   };
@@ -428,13 +546,15 @@
         event: config.event,
         device_id: deviceId(),
         scans: scans.map(function (scan) {
-          return {
+          var sent = {
             client_id: scan.client_id,
-            code: scan.code,
             gate: scan.gate,
             scanned_at: scan.scanned_at,
             offline_result: scan.offline_result,
           };
+          if (scan.participant) sent.participant = scan.participant;
+          else sent.code = scan.code;
+          return sent;
         }),
       }),
     }).then(function (response) {
@@ -452,8 +572,8 @@
         if (!row) return;
         // The server holds it now (with its result); the device keeps no copy of the scanned code.
         stores.queue.delete(scan.seq);
-        var claim = readCode(scan.code);
-        var admission = claim && state.admissions[claim.participantId];
+        var participantId = participantOf(scan);
+        var admission = participantId && state.admissions[participantId];
         if (scan.offline_result === "admitted" && admission && admission.pending) {
           admission.pending = false;
           stores.admissions.put(admission, admission.key);
@@ -556,6 +676,9 @@
     engine: engine,
     verify: verify,
     judge: judge,
+    judgeParticipant: judgeParticipant,
+    search: searchLists,
+    fold: fold,
     readCode: readCode,
     sync: sync,
     refresh: refreshLists,

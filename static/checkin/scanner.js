@@ -2,7 +2,8 @@
  *
  * Everything the page needs comes from data-* attributes on #scanner (no inline script).
  * The module is exposed as window.KolScanner so another script (e.g. offline mode) can wrap
- * KolScanner.submitCode(code, source) -> Promise<verdict> and reuse KolScanner.showVerdict(verdict).
+ * KolScanner.submitCode(code, source) -> Promise<verdict>, KolScanner.admitParticipant(id) -> Promise<verdict>
+ * and KolScanner.searchPeople(query) -> Promise<{people, offline, empty}>, and reuse KolScanner.showVerdict(verdict).
  * Verdicts have the scan API's shape: {result, message, participant, checked_in_at, gate, check_in_id}.
  */
 (function () {
@@ -291,6 +292,19 @@
 
   var searchTimer = null;
 
+  /** Ask the server; resolves to {people (the search API's rows), offline, empty (text when nobody)}. */
+  function searchPeople(query) {
+    var url = config.searchUrl + "?event=" + encodeURIComponent(config.event) + "&q=" + encodeURIComponent(query);
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (people) {
+        return { people: people, offline: false };
+      });
+  }
+
   function search() {
     var query = $("search").value.trim();
     var list = $("search-results");
@@ -298,26 +312,30 @@
       list.textContent = "";
       return;
     }
-    var url = config.searchUrl + "?event=" + encodeURIComponent(config.event) + "&q=" + encodeURIComponent(query);
-    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      })
-      .then(function (people) {
-        if ($("search").value.trim() === query) renderResults(people);
+    api.searchPeople(query)
+      .then(function (found) {
+        if ($("search").value.trim() === query) renderResults(found);
       })
       .catch(function () {
         list.textContent = t("error");
       });
   }
 
-  function renderResults(people) {
+  function renderResults(found) {
+    var people = found.people;
     var list = $("search-results");
     list.textContent = "";
+    // Found in this device's lists (static/checkin/offline.js), not by the server: staff must see it.
+    list.dataset.offline = found.offline ? "true" : "false";
+    if (found.offline) {
+      var mark = document.createElement("li");
+      mark.className = "search-offline";
+      mark.textContent = t("offline_mark") + " · " + t("offline_search");
+      list.appendChild(mark);
+    }
     if (!people.length) {
       var empty = document.createElement("li");
-      empty.textContent = t("nobody");
+      empty.textContent = found.empty || t("nobody");
       list.appendChild(empty);
     }
     people.forEach(function (person) {
@@ -393,6 +411,7 @@
   var api = {
     submitCode: submitCode,
     admitParticipant: admitParticipant,
+    searchPeople: searchPeople,
     showVerdict: showVerdict,
     handleCode: handleCode,
     gate: gate,

@@ -2,12 +2,15 @@
 scans in IndexedDB and sends them when the network returns; the server applies them at their original times."""
 
 import time
+import unicodedata
 from datetime import datetime
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 from django.utils import timezone
 
+from events import collation
 from events.enums import Category, ParticipantStatus
 from tests.events.factories import make_participant
 from ticketing import services
@@ -277,3 +280,113 @@ def test_lists_leave_the_device_when_it_may_no_longer_scan(page, live_server, op
     page.evaluate("window.KolOffline.refresh()")
 
     assert page.evaluate("window.KolOffline.hasLists()") is False
+
+
+# --- Name search and admission by name, offline ---------------------------------------------------
+
+
+def search(page, query, names):
+    """Search and wait until the results (found offline) are these names, in this order."""
+    page.fill("#search", query)
+    expect(page.locator('#search-results[data-offline="true"] .search-result .search-name')).to_have_text(names)
+    return page.locator("#search-results .search-result")
+
+
+def test_offline_name_search_admits_once_then_syncs_at_the_original_time(
+    page, live_server, open_event, badge, door_staff
+):
+    cuong = holder(open_event, "Nguyễn Mạnh Cường", organization="Đài Truyền hình Việt Nam")
+    holder(open_event, "Phạm Quốc Cương")
+    holder(open_event, "Đỗ Cường")
+    holder(open_event, "Lê Văn Đạt")
+    sign_in(page.context, live_server, door_staff)
+    open_scanner(page, live_server, open_event, gate="Cổng A")
+
+    page.context.set_offline(True)
+    page.wait_for_selector(f'{STATUS}[data-online="false"]')
+    search(page, "dat", ["Lê Văn Đạt"])
+    search(page, "truyen hinh", ["Nguyễn Mạnh Cường"])  # the organization, Đài Truyền hình Việt Nam
+    # The server's order (events.collation): given name, tone, then middle and family names.
+    cuongs = ["Phạm Quốc Cương", "Đỗ Cường", "Nguyễn Mạnh Cường"]
+    assert collation.sort_people(cuongs) == cuongs
+    found = search(page, "Cuong", cuongs)
+    assert page.locator(".search-offline").inner_text().startswith("Ngoại tuyến · ")
+    row = found.filter(has_text="Nguyễn Mạnh Cường")
+    row.get_by_role("button").click()
+
+    page.wait_for_selector(f'{VERDICT}[data-result="admitted"]')
+    assert page.locator(VERDICT).get_attribute("data-offline") == "true"
+    assert page.locator(".verdict-name").inner_text() == "Nguyễn Mạnh Cường"
+    assert page.locator(".verdict-offline").inner_text() == "NGOẠI TUYẾN"
+    page.click(VERDICT)
+    # The list is searched again: the person now shows as admitted here, with the gate.
+    row.locator(".search-admitted").wait_for()
+    assert "Cổng A" in row.locator(".search-admitted").inner_text()
+
+    # A second admission by name (the hook the Admit button uses) and the badge itself: already in.
+    again = page.evaluate(
+        "id => window.KolScanner.admitParticipant(id).then(v => { window.KolScanner.showVerdict(v); return v; })",
+        cuong.participant_id,
+    )
+    assert (again["result"], again["offline"], again["gate"]) == ("already_checked_in", True, "Cổng A")
+    assert page.locator(VERDICT).get_attribute("data-result") == "already_checked_in"
+    assert "Cổng A" in page.locator(".verdict-first").inner_text()
+    page.click(VERDICT)
+    assert "Cổng A" in scan(page, cuong.code, "already_checked_in")["first"]
+    waiting = queued(page)
+    assert [(item.get("participant"), item.get("code"), item["offline_result"]) for item in waiting] == [
+        (cuong.participant_id, None, "admitted"),
+        (cuong.participant_id, None, "already_checked_in"),
+        (None, cuong.code, "already_checked_in"),
+    ]
+    assert CheckIn.objects.count() == 0
+
+    page.context.set_offline(False)
+    wait_synced(page)
+
+    admission = CheckIn.objects.get()
+    assert (admission.participant_id, admission.gate) == (cuong.participant_id, "Cổng A")
+    assert admission.checked_in_at == datetime.fromisoformat(waiting[0]["scanned_at"])
+    assert list(ScanLog.objects.order_by("scanned_at").values_list("code", "result", "offline")) == [
+        ("", "admitted", True),
+        ("", "already_checked_in", True),
+        (cuong.code, "already_checked_in", True),
+    ]
+    assert OfflineScan.objects.filter(conflict=True).count() == 0
+    assert queued(page) == []
+
+
+def test_name_search_falls_back_to_the_lists_when_the_server_does_not_answer(
+    page, live_server, open_event, badge, door_staff
+):
+    sign_in(page.context, live_server, door_staff)
+    open_scanner(page, live_server, open_event, gate="Cổng B")
+    page.route("**/api/v1/checkin/**", lambda route: route.abort())
+
+    found = search(page, "hang", ["Trần Thị Thu Hằng"])
+    found.get_by_role("button").click()
+
+    page.wait_for_selector(f'{VERDICT}[data-result="admitted"]')
+    assert page.locator(VERDICT).get_attribute("data-offline") == "true"
+    assert CheckIn.objects.count() == 0
+    page.unroute("**/api/v1/checkin/**")
+    page.evaluate("window.KolOffline.sync()")
+    wait_synced(page)
+    assert (CheckIn.objects.get().participant_id, CheckIn.objects.get().gate) == (badge.participant_id, "Cổng B")
+
+
+def test_offline_folding_is_the_servers(page, live_server, open_event, badge, door_staff):
+    names = [
+        "Nguyễn Mạnh Cường",
+        "ĐẶNG THỊ ĐÀO",
+        "  Lê   Văn\tĐạt ",
+        "Ưng Hoàng Phúc",
+        unicodedata.normalize("NFD", "Huỳnh Thị Ngọc Ánh"),
+        "Công ty TNHH Quảng cáo Ánh Dương 24/7",
+    ]
+    sign_in(page.context, live_server, door_staff)
+    open_scanner(page, live_server, open_event, gate="Cổng C")
+
+    folded = page.evaluate("names => names.map(window.KolOffline.fold)", names)
+
+    assert folded == [collation.search_fold(name) for name in names]

@@ -279,6 +279,128 @@ def test_sync_unknown_session_answers_invalid_and_the_batch_goes_on(staff_client
     assert [row["result"] for row in answer["results"]] == ["invalid", "admitted"]
 
 
+# --- admissions by name (the device's offline name search) --------------------------------
+
+
+def by_name(participant, minutes_ago, gate="Cổng A", **fields):
+    at = timezone.now() - timedelta(minutes=minutes_ago)
+    return {
+        "client_id": str(uuid.uuid4()),
+        "participant": participant.pk,
+        "gate": gate,
+        "scanned_at": at.isoformat(),
+        **fields,
+    }
+
+
+def test_sync_by_name_admits_at_the_original_time_and_logs_an_empty_code(staff_client, open_event, door_staff):
+    cuong = make_participant(open_event, full_name="Nguyễn Mạnh Cường", status=ParticipantStatus.APPROVED)
+    item = by_name(cuong, minutes_ago=25)
+
+    response = post(staff_client, batch(item))
+
+    assert response.json() == {"results": [{"client_id": item["client_id"], "result": "admitted", "conflict": False}]}
+    admission = CheckIn.objects.get()
+    assert (admission.participant, admission.gate, admission.checked_in_by) == (cuong, "Cổng A", door_staff)
+    assert admission.checked_in_at == datetime.fromisoformat(item["scanned_at"])
+    log = ScanLog.objects.get()
+    assert (log.code, log.result, log.offline, log.scanned_at) == ("", "admitted", True, admission.checked_in_at)
+    assert (log.event_id_claimed, log.participant_id_claimed) == (open_event.pk, cuong.pk)
+    assert OfflineScan.objects.get().check_in == admission
+
+
+def test_sync_by_name_without_a_valid_ticket_is_not_allowed(staff_client, open_event):
+    pending = make_participant(open_event, full_name="Lê Văn Đạt", status=ParticipantStatus.PENDING)
+
+    answer = post(staff_client, batch(by_name(pending, minutes_ago=3))).json()
+
+    assert answer["results"][0]["result"] == "not_allowed"
+    assert CheckIn.objects.count() == 0
+
+
+def test_sync_by_name_ignores_the_badge_version(staff_client, holder):
+    services.reissue_badge(holder.badge)  # version 2: a name admission has no code to compare
+
+    answer = post(staff_client, batch(by_name(holder, minutes_ago=3))).json()
+
+    assert answer["results"][0]["result"] == "admitted"
+
+
+def test_sync_by_name_of_another_events_participant_is_invalid_and_the_batch_goes_on(
+    staff_client, holder, other_event
+):
+    stranger = make_participant(other_event, full_name="Võ Thị Sáu", status=ParticipantStatus.APPROVED)
+    missing = {**by_name(holder, minutes_ago=5), "participant": 999999}
+    items = [by_name(stranger, minutes_ago=6), missing, by_name(holder, minutes_ago=4)]
+
+    response = post(staff_client, batch(*items))
+
+    assert response.status_code == 200
+    assert [row["result"] for row in response.json()["results"]] == ["invalid", "invalid", "admitted"]
+    assert list(CheckIn.objects.values_list("participant_id", flat=True)) == [holder.pk]
+    # The stranger's id is not logged: the arrivals page names the logged participants.
+    assert list(ScanLog.objects.order_by("scanned_at").values_list("result", "participant_id_claimed")) == [
+        ("invalid", None),
+        ("invalid", None),
+        ("admitted", holder.pk),
+    ]
+
+
+def test_sync_by_name_resent_is_applied_once(staff_client, holder):
+    items = batch(by_name(holder, minutes_ago=10), by_name(holder, minutes_ago=9))
+
+    answers = [post(staff_client, items).json() for _ in range(2)]
+
+    assert answers[0] == answers[1]
+    assert [row["result"] for row in answers[0]["results"]] == ["admitted", "already_checked_in"]
+    assert not any(row["conflict"] for row in answers[0]["results"])
+    assert (CheckIn.objects.count(), ScanLog.objects.count(), OfflineScan.objects.count()) == (1, 2, 2)
+
+
+def test_sync_by_name_after_a_badge_scan_at_another_device_is_a_conflict(staff_client, holder, door_staff):
+    badge_at_a = scan(holder.badge.code, minutes_ago=20, gate="Cổng A")
+    name_at_b = by_name(holder, minutes_ago=15, gate="Cổng B")
+
+    post(staff_client, batch(badge_at_a, device="may-a"))
+    answer = post(staff_client, batch(name_at_b, device="may-b")).json()
+
+    assert answer["results"][0] | {"client_id": ""} == {
+        "client_id": "",
+        "result": "already_checked_in",
+        "conflict": True,
+    }
+    conflict = CheckInConflict.objects.get()
+    assert (conflict.participant, conflict.first_device, conflict.second_device) == (holder, "may-a", "may-b")
+    assert conflict.second_at == datetime.fromisoformat(name_at_b["scanned_at"])
+    assert CheckIn.objects.get().gate == "Cổng A"
+
+
+def test_sync_by_name_the_device_turned_away_is_logged_not_admitted(staff_client, holder):
+    answer = post(staff_client, batch(by_name(holder, minutes_ago=2, offline_result="already_checked_in"))).json()
+
+    assert answer["results"][0]["result"] == "already_checked_in"
+    assert CheckIn.objects.count() == 0
+    assert ScanLog.objects.get().participant_id_claimed == holder.pk
+
+
+@pytest.mark.parametrize("both", [True, False])
+def test_sync_item_needs_exactly_one_of_code_and_participant(staff_client, holder, both):
+    item = by_name(holder, minutes_ago=1)
+    if both:
+        item["code"] = holder.badge.code
+    else:
+        del item["participant"]
+    good = scan(holder.badge.code, minutes_ago=2)
+
+    response = post(staff_client, batch(good, item), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "scans.1": ["Send either the scanned code or the participant, exactly one of the two."]
+    }
+    assert (ScanLog.objects.count(), OfflineScan.objects.count(), CheckIn.objects.count()) == (0, 0, 0)
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -294,6 +416,8 @@ def test_sync_unknown_session_answers_invalid_and_the_batch_goes_on(staff_client
         batch({"client_id": str(uuid.uuid4()), "code": "X", "gate": "", "scanned_at": "2027-08-14T08:00:00Z"}),
         batch(scan("X", minutes_ago=1, offline_result="undone")),
         batch(scan("X", minutes_ago=1, session=0)),
+        batch(scan("X", minutes_ago=1, participant=0)),
+        batch(scan("X", minutes_ago=1, participant="ai đó")),
         batch({"client_id": str(uuid.uuid4()), "code": "X", "gate": "A", "scanned_at": "0001-01-01T00:00:00+01:00"}),
     ],
 )

@@ -366,6 +366,15 @@ def _decide(participant, revoked, gate, session_id, by, event_slug, now, guarded
     return found
 
 
+def named_holder(event_id, participant_id, session_id):
+    """The participant by id within the event, loaded as `_holder` loads a badge's holder; None if not one of its.
+
+    For admissions by name (live, or synced from a device's offline name search): no badge is needed.
+    """
+    claim = codes.BadgeClaim(event_id=event_id, participant_id=participant_id, version=None)
+    return _holder(claim, session_id)
+
+
 def admit_by_name(*, participant_id, event_slug, gate, by, session_id=None, device=None, now=None):
     """Admit a participant whom door staff found by name (no badge at hand), at most once.
 
@@ -376,8 +385,7 @@ def admit_by_name(*, participant_id, event_slug, gate, by, session_id=None, devi
     now = now or timezone.now()
     session_id = session_id or WHOLE_EVENT
     event_id = Event.objects.filter(slug=event_slug).values_list("pk", flat=True).first()
-    claim = codes.BadgeClaim(event_id=event_id, participant_id=participant_id, version=None)
-    participant = _holder(claim, session_id) if event_id else None
+    participant = named_holder(event_id, participant_id, session_id) if event_id else None
     if participant is None:
         raise NotFound("participant_not_found", _("No such participant at this event."))
     with transaction.atomic():

@@ -8,11 +8,14 @@ verdict it showed and sends the queue, in order, to `sync_scans` when the
 network returns.
 
 The sync applies the same rule as a live scan (checkin._judge → _decide →
-the guarded INSERT) at the scan's ORIGINAL time. Each scan is claimed first
-by inserting its OfflineScan row, unique per (device, client id): a resent
-batch meets the constraint and gets the stored answers back, it is never
-applied twice. A scan the device admitted that the server finds already
-admitted by someone else is a CheckInConflict, shown to organizers.
+the guarded INSERT) at the scan's ORIGINAL time. An admission by name from
+the device's offline name search carries a participant id instead of a code
+and gets the rule of `checkin.admit_by_name` (no badge version to compare).
+Each scan is claimed first by inserting its OfflineScan row, unique per
+(device, client id): a resent batch meets the constraint and gets the stored
+answers back, it is never applied twice. A scan the device admitted that the
+server finds already admitted by someone else is a CheckInConflict, shown to
+organizers.
 """
 
 import datetime
@@ -56,7 +59,11 @@ def offline_data(event):
 
 @dataclass(frozen=True)
 class DeviceScan:
-    """One scan as the device queued it: its own id, what was scanned where and when, and what it showed."""
+    """One scan as the device queued it: its own id, what was scanned where and when, and what it showed.
+
+    A badge scan carries the scanned `code`; an admission by name (the device's offline name
+    search) carries `participant_id` instead and an empty code.
+    """
 
     client_id: uuid.UUID
     code: str
@@ -64,6 +71,7 @@ class DeviceScan:
     scanned_at: datetime.datetime
     session_id: int = WHOLE_EVENT
     offline_result: str = ScanResult.ADMITTED
+    participant_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -107,8 +115,7 @@ def _apply(scan, *, event, device_id, by, device, now):
             # Sent before (a resent batch): the first answer stands, nothing is applied again.
             stored = OfflineScan.objects.get(device_id=device_id, client_id=scan.client_id)
             return SyncOutcome(scan.client_id, stored.result, stored.conflict)
-        claim = checkin.verified_claim(scan.code)
-        outcome = _judge(scan, claim, event, at, by)
+        outcome, event_id, participant_id = _verdict(scan, event, at, by)
         conflict = _conflict(scan, outcome, claimed, device_id, by)
         log = checkin.log_scan(
             at=at,
@@ -118,14 +125,40 @@ def _apply(scan, *, event, device_id, by, device, now):
             session_id=scan.session_id,
             code=scan.code.strip(),
             result=outcome.result,
-            event_id=claim.event_id if claim else None,
-            participant_id=claim.participant_id if claim else None,
+            event_id=event_id,
+            participant_id=participant_id,
             offline=True,
         )
         OfflineScan.objects.filter(pk=claimed.pk).update(
             result=outcome.result, conflict=conflict is not None, check_in_id=outcome.check_in_id, scan_log=log
         )
     return SyncOutcome(scan.client_id, outcome.result, conflict is not None)
+
+
+def _verdict(scan, event, at, by):
+    """(outcome, claimed event id, claimed participant id) for the log: by badge code, or by name."""
+    if scan.participant_id is None:
+        claim = checkin.verified_claim(scan.code)
+        outcome = _judge(scan, claim, event, at, by)
+        return outcome, claim.event_id if claim else None, claim.participant_id if claim else None
+    outcome = _judge_by_name(scan, event, at, by)
+    # Only an id found in this event is logged: the arrivals page names the logged participants.
+    return outcome, event.pk, outcome.participant.pk if outcome.participant else None
+
+
+def _judge_by_name(scan, event, at, by):
+    """The admit-by-name rule at the scan's time: the holder by id within the event, no badge version to check."""
+    holder = checkin.named_holder(event.pk, scan.participant_id, scan.session_id)
+    if holder is None:
+        # Another event's participant or no such id (a stale or tampered queue): answered, never a 500.
+        return checkin.ScanOutcome(ScanResult.INVALID)
+    if scan.offline_result != ScanResult.ADMITTED:
+        return checkin.ScanOutcome(scan.offline_result, participant=holder)
+    try:
+        return checkin._decide(holder, False, scan.gate, scan.session_id, by, event.slug, at)
+    except NotFound:
+        # A session door that no longer exists, as for a badge scan: the rest of the batch goes on.
+        return checkin.ScanOutcome(ScanResult.INVALID, participant=holder)
 
 
 def _judge(scan, claim, event, at, by):
