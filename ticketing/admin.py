@@ -41,6 +41,7 @@ from .models import (
     Voucher,
 )
 from .money import format_vnd
+from .services import offline
 from .services import orders as order_services
 from .services import payments
 
@@ -73,9 +74,21 @@ class ScanLogAdmin(ReadOnlyAdmin):
 @admin.register(CheckInConflict)
 class CheckInConflictAdmin(ReadOnlyAdmin):
     # Read-only: recorded by the offline sync (ticketing.services.offline); the first admission stands.
-    list_display = ["participant", "first_gate", "first_at", "second_gate", "second_at", "second_device", "second_by"]
-    list_filter = ["event", "second_gate"]
+    list_display = [
+        "participant", "first_gate", "first_at", "second_gate", "second_at", "second_device", "second_by", "reviewed_at"
+    ]
+    list_filter = ["event", ("reviewed_at", admin.EmptyFieldListFilter), "second_gate"]
     search_fields = ["participant__full_name"]
+    actions = ["mark_reviewed"]
+
+    @admin.action(description=_("Mark the selected conflicts as reviewed"))
+    def mark_reviewed(self, request, queryset):
+        try:
+            marked = offline.mark_conflicts_reviewed(queryset, by=request.user)
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return
+        self.message_user(request, gettext("%(count)d conflict(s) marked as reviewed.") % {"count": marked})
 
 
 @admin.register(EventKey)

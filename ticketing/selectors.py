@@ -301,9 +301,9 @@ RECENT_CONFLICTS = 50
 
 
 def _conflicts(event):
-    """The latest badges admitted offline at two doors, newest first: one query."""
+    """The latest badges admitted offline at two doors that no organizer has reviewed yet, newest first: one query."""
     rows = (
-        CheckInConflict.objects.filter(event=event)
+        CheckInConflict.objects.filter(event=event, reviewed_at__isnull=True)
         .select_related("participant")
         .order_by("-recorded_at", "-pk")[:RECENT_CONFLICTS]
     )

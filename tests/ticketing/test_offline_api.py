@@ -483,3 +483,36 @@ def test_arrivals_api_lists_conflicts(organizer_client, holder, door_staff):
     assert [(c["name"], c["first_gate"], c["second_gate"], c["second_device"]) for c in conflicts] == [
         ("Trần Thị Thu Hằng", "Cổng A", "Cổng B", "may-b")
     ]
+
+
+def test_organizer_marks_a_conflict_reviewed_in_the_admin_and_it_leaves_arrivals(
+    organizer_client, organizer, holder, door_staff
+):
+    from django.test import Client
+    from django.urls import reverse
+
+    door = Client()
+    door.force_login(door_staff)
+    post(door, batch(scan(holder.badge.code, minutes_ago=20, gate="Cổng A"), device="may-a"))
+    post(door, batch(scan(holder.badge.code, minutes_ago=15, gate="Cổng B"), device="may-b"))
+    conflict = CheckInConflict.objects.get()
+    changelist = reverse("admin:ticketing_checkinconflict_changelist")
+
+    answer = organizer_client.post(changelist, {"action": "mark_reviewed", "_selected_action": [conflict.pk]})
+
+    conflict.refresh_from_db()
+    assert answer.status_code == 302
+    assert (conflict.reviewed_by, conflict.reviewed_at is not None) == (organizer, True)
+    assert AuditEntry.objects.filter(action="ticketing.check_in.conflict_reviewed", object_id=str(conflict.pk)).count() == 1
+    assert organizer_client.get("/api/v1/checkin/arrivals", {"event": "kol-2027"}).json()["conflicts"] == []
+    # Marking again changes nothing and logs nothing more.
+    organizer_client.post(changelist, {"action": "mark_reviewed", "_selected_action": [conflict.pk]})
+    assert AuditEntry.objects.filter(action="ticketing.check_in.conflict_reviewed").count() == 1
+
+
+def test_only_organizers_review_conflicts(door_staff, holder):
+    from events.errors import PermissionDenied
+    from ticketing.services import offline
+
+    with pytest.raises(PermissionDenied):
+        offline.mark_conflicts_reviewed(CheckInConflict.objects.all(), by=door_staff)

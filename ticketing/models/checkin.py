@@ -143,6 +143,16 @@ class CheckInConflict(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("second admitted by")
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # An organizer has looked into it (who was the second person?) and says what they found.
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
 
     class Meta:
         verbose_name = _("check-in conflict")

@@ -26,8 +26,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events import audit
-from events.errors import NotFound
+from events import audit, permissions
+from events.errors import NotFound, PermissionDenied
 from events.models import Event
 
 from .. import selectors
@@ -213,3 +213,23 @@ def _conflict(scan, outcome, claimed, device_id, by):
         device=device_id,
     )
     return conflict
+
+
+def mark_conflicts_reviewed(conflicts, *, by):
+    """An organizer has looked into these conflicts: mark those not yet reviewed (audit-logged); how many.
+
+    The conditional UPDATE per row means two organizers marking the same conflict
+    record one review, by whoever came first.
+    """
+    if not permissions.is_organizer(by):
+        raise PermissionDenied("forbidden", _("Only organizers review check-in conflicts."))
+    now = timezone.now()
+    marked = 0
+    for conflict in conflicts.filter(reviewed_at__isnull=True):
+        with transaction.atomic():
+            if CheckInConflict.objects.filter(pk=conflict.pk, reviewed_at__isnull=True).update(
+                reviewed_at=now, reviewed_by=by
+            ):
+                audit.record(action="ticketing.check_in.conflict_reviewed", actor=by, obj=conflict)
+                marked += 1
+    return marked
