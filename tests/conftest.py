@@ -49,6 +49,16 @@ def event(db):
     )
 
 
+@pytest.fixture
+def open_event(event):
+    """The event runs today (local time): its doors are open for check-in."""
+    from django.utils import timezone
+
+    event.start_date = event.end_date = timezone.localdate()
+    event.save()
+    return event
+
+
 def _user(username, role=None, *, is_staff=False):
     from django.contrib.auth.models import Group, User
 

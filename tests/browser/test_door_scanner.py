@@ -5,7 +5,6 @@ import io
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 from PIL import Image
 
 from events.enums import Category, ParticipantStatus
@@ -23,13 +22,6 @@ VERDICT = "#verdict"
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def open_event(event):
-    event.start_date = event.end_date = timezone.localdate()
-    event.save()
-    return event
 
 
 @pytest.fixture

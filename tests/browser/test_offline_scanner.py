@@ -8,7 +8,6 @@ from datetime import datetime
 import pytest
 from django.test import Client
 from playwright.sync_api import expect
-from django.utils import timezone
 
 from events import collation
 from events.enums import Category, ParticipantStatus
@@ -25,13 +24,6 @@ STATUS = "#offline-status"
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def open_event(event):
-    event.start_date = event.end_date = timezone.localdate()
-    event.save()
-    return event
 
 
 def holder(event, name, **fields):

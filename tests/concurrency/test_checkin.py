@@ -26,13 +26,6 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def open_event(event):
-    event.start_date = event.end_date = timezone.localdate()
-    event.save()
-    return event
-
-
 def badge_holder(event, name):
     participant = make_participant(event, full_name=name, status=ParticipantStatus.APPROVED)
     return services.issue_badge(participant)

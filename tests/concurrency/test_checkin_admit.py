@@ -1,7 +1,6 @@
 """Admit-by-name shares the scan's exactly-once guard: gates racing by name and by badge admit once."""
 
 import pytest
-from django.utils import timezone
 
 from events.enums import ParticipantStatus
 from events.services import issue_api_token
@@ -16,13 +15,6 @@ pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def open_event(event):
-    event.start_date = event.end_date = timezone.localdate()
-    event.save()
-    return event
 
 
 def test_concurrent_name_and_badge_admissions_admit_exactly_once(live_server, open_event, door_staff):

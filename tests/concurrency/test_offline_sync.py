@@ -21,13 +21,6 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def open_event(event):
-    event.start_date = event.end_date = timezone.localdate()
-    event.save()
-    return event
-
-
 def offline_scan(code, gate, minutes_ago):
     at = timezone.now() - timedelta(minutes=minutes_ago)
     return {"client_id": str(uuid.uuid4()), "code": code, "gate": gate, "scanned_at": at.isoformat()}

@@ -12,7 +12,7 @@ from tests.agenda.factories import make_room, make_session
 from ticketing.models import CheckIn, ScanLog
 from ticketing.services import checkin
 
-from .test_checkin import badge_holder, open_event, scan_all  # noqa: F401 (open_event is a fixture)
+from .test_checkin import badge_holder, scan_all
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,7 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def test_concurrent_walk_ins_never_exceed_the_seats(live_server, open_event, door_staff):  # noqa: F811
+def test_concurrent_walk_ins_never_exceed_the_seats(live_server, open_event, door_staff):
     session = make_session(open_event, make_room(open_event, capacity=SEATS))
     badges = [badge_holder(open_event, f"Khách mời {n}") for n in range(PEOPLE)]
     secrets = [issue_api_token(user=door_staff, name=f"Cửa {n}", scopes=["checkin:scan"])[1] for n in range(PEOPLE)]
@@ -70,7 +70,7 @@ def walk_in_round(event, door_staff, session_id, serialise, hold=False):
     return CheckIn.objects.filter(session_id=session_id, undone_at__isnull=True).count()
 
 
-def test_control_walk_in_count_and_insert_race_only_on_postgresql(open_event, door_staff):  # noqa: F811
+def test_control_walk_in_count_and_insert_race_only_on_postgresql(open_event, door_staff):
     """Why the advisory lock exists, and only on PostgreSQL.
 
     PostgreSQL (READ COMMITTED): without the lock, statements that count the seats before

@@ -9,7 +9,6 @@ from urllib.parse import parse_qs
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.utils import timezone
 from PIL import Image
 
 from events.enums import Category, EventStatus, ParticipantStatus
@@ -178,14 +177,6 @@ def fake_stripe(settings):
 
 
 # --- Door check-in ------------------------------------------------------------
-
-
-@pytest.fixture
-def open_event(event):
-    # The doors are open: the event runs today (local time).
-    event.start_date = event.end_date = timezone.localdate()
-    event.save()
-    return event
 
 
 @pytest.fixture
