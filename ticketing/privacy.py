@@ -8,6 +8,7 @@ from events.extensions import erasure_blocker, personal_data_eraser, personal_da
 
 from .enums import OrderStatus
 from .models import Badge, CheckIn, Order, Payment
+from .services import badges
 
 
 def _when(value):
@@ -97,7 +98,9 @@ def open_orders(participant):
 
 @personal_data_eraser
 def erase(participant):
-    """Void the badge (new version, no code or QR) and blank the buyer's data on orders; amounts stay."""
+    """Void the badge (new version, no code or QR), delete the files printing it, and blank the buyer's
+    data on orders; amounts stay."""
+    badges.forget_badge_files(participant)
     for badge in Badge.objects.filter(participant=participant):
         badge.code = ""
         badge.qr_png = b""

@@ -275,3 +275,28 @@ def test_admin_print_job_form_refuses_a_ticket_type_of_another_event(event, orga
     assert response.status_code == 200
     assert "This ticket type belongs to another event." in response.content.decode()
     assert PrintJob.objects.count() == 0
+
+
+def test_erasure_deletes_the_print_jobs_and_cached_badge_pdfs_that_carry_the_name(event, organizer):
+    """The files print the name: a print job PDF holding the erased participant's badge goes (the job
+    says to print again), as do their cached badge PDFs; another event's job stays."""
+    from pathlib import Path
+
+    from events import privacy
+
+    people = approved_people(event, 3, category=Category.KOL)
+    holding = run_job(event, organizer, category=Category.KOL)
+    others = approved_people(event, 1, category=Category.BUSINESS)
+    elsewhere = run_job(event, organizer, category=Category.BUSINESS)
+    cached = services.badge_pdf_path(Badge.objects.get(participant=people[0]))
+    job_file = Path(holding.file.path)
+    assert job_file.exists() and cached.exists()
+
+    privacy.erase_participant(participant=people[0], by=organizer, reason="request")
+
+    holding.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert not job_file.exists() and not cached.exists()
+    assert holding.file.name == ""
+    assert "Hãy in lại" in holding.error or "Print again" in holding.error  # in the language of the erasure
+    assert elsewhere.file and Path(elsewhere.file.path).exists() and others

@@ -9,6 +9,7 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from events import collation
 from events.models import Event
@@ -145,8 +146,8 @@ def check_badge_code(code):
 # --- The single badge PDF, cached on disk -------------------------------------
 
 
-def _cache_dir(badge):
-    return Path(settings.MEDIA_ROOT) / "badges" / str(badge.participant.event_id)
+def _cache_dir(event_id):
+    return Path(settings.MEDIA_ROOT) / "badges" / str(event_id)
 
 
 def badge_pdf_path(badge):
@@ -158,7 +159,7 @@ def badge_pdf_path(badge):
     never sees half a file.
     """
     printed = selectors.badge_print(badge)
-    folder = _cache_dir(badge)
+    folder = _cache_dir(badge.participant.event_id)
     prefix = f"{badge.participant_id}-"
     path = folder / f"{prefix}v{badge.version}-{printed.fingerprint()}.pdf"
     if path.exists():
@@ -173,6 +174,32 @@ def badge_pdf_path(badge):
         if old != path:
             old.unlink(missing_ok=True)
     return path
+
+
+def forget_badge_files(participant):
+    """Delete the files that print this participant's badge: the cached PDFs, and every print job
+    PDF holding it (the job says so; print it again). For erasure: the files carry the name.
+
+    The rows change inside the caller's transaction; the files go once it commits.
+    """
+    doomed = list(_cache_dir(participant.event_id).glob(f"{participant.pk}-v*.pdf"))
+    jobs = [
+        job
+        for job in PrintJob.objects.filter(event_id=participant.event_id).exclude(file="")
+        if participant.pk in job.participant_ids
+    ]
+    for job in jobs:
+        doomed.append(Path(job.file.path))
+        job.file = ""
+        job.error = gettext("The PDF was deleted: a participant in it had their personal data erased. Print again.")
+        job.save(update_fields=["file", "error"])
+
+    def delete_files():
+        for path in doomed:
+            path.unlink(missing_ok=True)
+
+    transaction.on_commit(delete_files)
+    return len(jobs)
 
 
 def badges_pdf(badges, *, layout):
