@@ -5,45 +5,19 @@ disk, so the test browser never needs the network. Any serious or critical
 finding fails; minor and moderate ones are printed for review.
 """
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 from events.links import magic_link
 from sessions import services as agenda_services
 from tests.agenda.factories import make_room, make_session, make_speaker
+from tests.browser.support import SCREENSHOTS, axe_violations
 from tests.events.conftest import make_declaration
 from tests.events.factories import make_participant
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
-BLOCKING = {"serious", "critical"}
-SCREENSHOTS = Path(settings.BASE_DIR) / ".data" / "screenshots"
-
-
-def axe_violations(page):
-    """Run axe-core on the page as it is now; the violations with impact serious or critical."""
-    if page.url.startswith("http"):
-        # From the site's own static files: the Content Security Policy forbids inline script.
-        origin = "/".join(page.url.split("/")[:3])
-        page.add_script_tag(url=f"{origin}{settings.STATIC_URL}vendor/axe-core/axe.min.js")
-    else:  # the control page, written straight into the browser
-        page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations'],"
-        " runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
-    )
-    found = [
-        f"{v['impact']}: {v['id']} {v['help']} @ {[n['target'] for n in v['nodes']][:5]}"
-        for v in result["violations"]
-    ]
-    for line in found:
-        print(page.url, line)
-    return [line for line, v in zip(found, result["violations"], strict=True) if v["impact"] in BLOCKING]
 
 
 def test_axe_control_a_page_with_known_faults_fails(page):

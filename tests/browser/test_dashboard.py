@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.browser.test_accessibility import axe_violations, sign_in
+from tests.browser.support import axe_violations
+from tests.browser.test_accessibility import sign_in
 from tests.events.test_dashboard import build_event
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
