@@ -11,18 +11,22 @@ import statistics
 import time
 from datetime import date, datetime, timedelta
 
-SESSIONS = int(os.environ.get("BENCH_AGENDA_SESSIONS", "300"))
+from bench._mode import size
+
+SESSIONS = size("BENCH_AGENDA_SESSIONS", 300, 48)
 ROOMS = 8
-REPEAT = int(os.environ.get("BENCH_AGENDA_REPEAT", "60"))
+REPEAT = size("BENCH_AGENDA_REPEAT", 60, 5)
 TARGET_MS = 150
 
 
 def _ensure_django():
     """Set Django up on a throwaway database when the runner has not (python -c 'import bench.agenda')."""
+    # after django.setup() (bench/run.py): settings and models exist only then
     from django.conf import settings
 
     if settings.configured:
         return
+    # after django.setup() (bench/run.py): settings and models exist only then
     import tempfile
 
     import django
@@ -35,6 +39,7 @@ def _ensure_django():
 
 
 def _agenda():
+    # after django.setup() (bench/run.py): settings and models exist only then
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
@@ -111,6 +116,7 @@ def _timed(client, url):
 
 def run():
     _ensure_django()
+    # after django.setup() (bench/run.py): settings and models exist only then
     from django.test import Client, override_settings
 
     event = _agenda()

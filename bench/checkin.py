@@ -7,7 +7,9 @@ connection where the server keeps it (gunicorn's sync workers close it after
 each answer, so most requests reconnect). Every case is a fixed number of
 requests, so the whole scenario stays around a minute per database.
 SQLite always; PostgreSQL too when one answers at BENCH_PG_URL
-(default postgres://postgres@127.0.0.1:5432/, database checkin_bench created and dropped here).
+(default postgres://postgres@127.0.0.1:5432/, database checkin_bench created and dropped here),
+except in quick mode, which CI runs on SQLite. Invariants: 0 non-200 answers, every verdict the
+expected one (admitted, already_checked_in, invalid).
 """
 
 import http.client
@@ -19,13 +21,12 @@ import threading
 import time
 from pathlib import Path
 
-from bench._server import gunicorn, manage
+from bench._mode import quick
+from bench._server import PG_SERVER, gunicorn, manage, migrate, postgres_database
 
 CONCURRENCY = (1, 8, 20)
-REQUESTS = {1: 200, 8: 1000, 20: 1000}  # per case and concurrency
-REPEATED_BADGES = 50
-PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/")
-PG_DB = "checkin_bench"
+REQUESTS = {1: 20, 8: 60, 20: 60} if quick() else {1: 200, 8: 1000, 20: 1000}  # per case and concurrency
+REPEATED_BADGES = 10 if quick() else 50
 
 # Run through `manage.py shell -c`: an event open today, BENCH_PARTICIPANTS approved
 # participants with signed badges, a door-staff user and a scanner device token;
@@ -136,13 +137,17 @@ def _cases(codes):
     first = {c: [body(next(fresh)) for _ in range(REQUESTS[c])] for c in CONCURRENCY}
     again = {c: [body(repeated[n % len(repeated)]) for n in range(REQUESTS[c])] for c in CONCURRENCY}
     forged = {c: [body(_forged(repeated[n % len(repeated)])) for n in range(REQUESTS[c])] for c in CONCURRENCY}
-    return [("first scans", "admitted", first), ("repeated scans", "already_checked_in", again), ("forged codes", "invalid", forged)]
+    return [
+        ("first scans", "admitted", first),
+        ("repeated scans", "already_checked_in", again),
+        ("forged codes", "invalid", forged),
+    ]
 
 
 def _run_on(label, env):
     """Migrate and seed the database in env, start gunicorn, run every case; rows for the table."""
     needed = REPEATED_BADGES + sum(REQUESTS.values())
-    manage(env, "migrate", "-v0")
+    migrate(env)
     seed_out = Path(env["DATA_DIR"]) / "seed.json"
     seed_env = {**env, "BENCH_PARTICIPANTS": str(needed), "BENCH_SEED_OUT": str(seed_out)}
     manage(seed_env, "shell", "--no-imports", "-c", SEED)
@@ -151,10 +156,17 @@ def _run_on(label, env):
     with gunicorn(env) as (_base, port):
         cases = _cases(seed["codes"])
         # Admit the repeated-scan badges once, so "repeated" means already checked in.
-        _load(port, seed["secret"], [json.dumps({"code": c, "gate": "Cổng A"}).encode() for c in seed["codes"][:REPEATED_BADGES]], 1)
+        _load(
+            port,
+            seed["secret"],
+            [json.dumps({"code": c, "gate": "Cổng A"}).encode() for c in seed["codes"][:REPEATED_BADGES]],
+            1,
+        )
         for name, expected, bodies in cases:
             for concurrency in CONCURRENCY:
-                rows += _rows(label, name, expected, concurrency, _load(port, seed["secret"], bodies[concurrency], concurrency))
+                rows += _rows(
+                    label, name, expected, concurrency, _load(port, seed["secret"], bodies[concurrency], concurrency)
+                )
     return rows
 
 
@@ -166,55 +178,52 @@ def _rows(label, name, expected, concurrency, measured):
     key = f"checkin {label}: {name}, conc {concurrency}"
     first_at_8 = name == "first scans" and concurrency == 8
     return [
-        {"scenario": f"{key}: throughput", "value": round(len(latencies) / wall, 1), "unit": "scans/s",
-         "target": ">= 250" if first_at_8 and label == "SQLite" else ""},
+        {
+            "scenario": f"{key}: throughput",
+            "value": round(len(latencies) / wall, 1),
+            "unit": "scans/s",
+            "target": ">= 250" if first_at_8 and label == "SQLite" else "",
+        },
         {"scenario": f"{key}: p50", "value": round(statistics.median(latencies), 1), "unit": "ms", "target": ""},
-        {"scenario": f"{key}: p99", "value": round(latencies[max(int(len(latencies) * 0.99) - 1, 0)], 1), "unit": "ms",
-         "target": "< 50" if first_at_8 and label == "SQLite" else ""},
+        {
+            "scenario": f"{key}: p99",
+            "value": round(latencies[max(int(len(latencies) * 0.99) - 1, 0)], 1),
+            "unit": "ms",
+            "target": "< 50" if first_at_8 and label == "SQLite" else "",
+        },
         {"scenario": f"{key}: max", "value": round(latencies[-1], 1), "unit": "ms", "target": ""},
-        {"scenario": f"{key}: errors (non-200)", "value": errors, "target": "= 0",
-         "unit": "answers" + "".join(f", {n}× HTTP {s or 'none'}" for s, n in sorted(statuses.items()) if s != 200)},
+        {
+            "scenario": f"{key}: errors (non-200)",
+            "value": errors,
+            "target": "= 0",
+            "unit": "answers" + "".join(f", {n}× HTTP {s or 'none'}" for s, n in sorted(statuses.items()) if s != 200),
+        },
         {"scenario": f"{key}: verdicts other than {expected}", "value": wrong, "unit": "answers", "target": "= 0"},
     ]
-
-
-def _postgres_reachable():
-    try:
-        import psycopg
-    except ImportError:
-        return False
-    try:
-        with psycopg.connect(PG_SERVER + "postgres", connect_timeout=2, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
-            connection.execute(f"CREATE DATABASE {PG_DB}")
-        return True
-    except psycopg.Error:
-        return False
-
-
-def _drop_postgres():
-    import psycopg
-
-    with psycopg.connect(PG_SERVER + "postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
 
 
 def run():
     # One token stands for every door device here, so its per-device limit (120 scans a minute,
     # settings.RATE_LIMIT_SCAN) is lifted: the limiter still counts every scan, it never refuses.
-    base = {**os.environ, "DJANGO_SETTINGS_MODULE": "conference.settings", "DEBUG": "0", "STATIC_MANIFEST": "0",
-            "LOG_LEVEL": "WARNING", "RATE_LIMIT_SCAN": "100000000"}
+    base = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "conference.settings",
+        "DEBUG": "0",
+        "STATIC_MANIFEST": "0",
+        "LOG_LEVEL": "WARNING",
+        "RATE_LIMIT_SCAN": "100000000",
+    }
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-checkin-") as data_dir:
         env = {**base, "DATA_DIR": data_dir}
         env.pop("DATABASE_URL", None)  # a fresh SQLite file, like the embedded default
         rows += _run_on("SQLite", env)
-    if _postgres_reachable():
-        try:
-            with tempfile.TemporaryDirectory(prefix="bench-checkin-pg-") as data_dir:
-                rows += _run_on("PostgreSQL", {**base, "DATA_DIR": data_dir, "DATABASE_URL": PG_SERVER + PG_DB})
-        finally:
-            _drop_postgres()
-    else:
-        rows.append({"scenario": "checkin PostgreSQL", "value": "skipped", "unit": f"no server at {PG_SERVER}", "target": ""})
+    if quick():
+        rows.append({"scenario": "checkin PostgreSQL", "value": "skipped", "unit": "quick mode", "target": ""})
+        return rows
+    with postgres_database("checkin_bench") as url, tempfile.TemporaryDirectory(prefix="bench-checkin-pg-") as data:
+        if url is None:
+            rows.append({"scenario": "checkin PostgreSQL", "value": "skipped", "unit": f"no server at {PG_SERVER}"})
+        else:
+            rows += _run_on("PostgreSQL", {**base, "DATA_DIR": data, "DATABASE_URL": url})
     return rows

@@ -17,8 +17,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench._mode import size
+
 ROOT = Path(__file__).resolve().parent.parent
-CODES = int(os.environ.get("BENCH_OFFLINE_CODES", "300"))
+CODES = size("BENCH_OFFLINE_CODES", 300, 30)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 JS_BUDGET = 300_000
@@ -53,6 +55,7 @@ async (codes) => {
 
 def _seed(count):
     """An event open today, `count` approved badge holders (codes signed, no QR images), a door-staff session."""
+    # after django.setup() (bench/run.py): settings and models exist only then
     from django.contrib.auth.models import Group, User
     from django.test import Client
     from django.utils import timezone
@@ -131,6 +134,7 @@ def _start_server(port):
 
 
 def _measure(url, session, slug, codes):
+    # Playwright only for the browser part of the scenario
     from playwright.sync_api import sync_playwright
 
     scripts = {}
@@ -159,8 +163,12 @@ def _request(url, path, session):
 
 
 def _row(scenario, value, unit, target=""):
-    return {"scenario": scenario, "value": f"{value:.3f}" if isinstance(value, float) else value, "unit": unit,
-            "target": target}
+    return {
+        "scenario": scenario,
+        "value": f"{value:.3f}" if isinstance(value, float) else value,
+        "unit": unit,
+        "target": target,
+    }
 
 
 def run():
@@ -173,10 +181,13 @@ def run():
     finally:
         server.terminate()
         server.wait(timeout=15)
-    assert figures["webcrypto"]["valid"] == figures["noble"]["valid"] == len(codes), figures
-    assert figures["forged"]["rejected"] == len(codes), figures
     n = len(codes)
+    admitted = figures["judge"]["results"].get("admitted", 0)
     return [
+        _row("offline: real codes refused by Web Crypto", n - figures["webcrypto"]["valid"], "codes", "= 0"),
+        _row("offline: real codes refused by the noble fallback", n - figures["noble"]["valid"], "codes", "= 0"),
+        _row("offline: forged codes accepted", n - figures["forged"]["rejected"], "codes", "= 0"),
+        _row("offline: real codes judged other than admitted", n - admitted, "codes", "= 0"),
         _row(f"offline verify, Web Crypto Ed25519 ({n} codes)", figures["webcrypto"]["ms"], "ms/code", "< 5 ms"),
         _row(f"offline verify, @noble/ed25519 fallback ({n} codes)", figures["noble"]["ms"], "ms/code", "< 5 ms"),
         _row(f"offline verify, forged codes ({figures['engine']})", figures["forged"]["ms"], "ms/code", "< 5 ms"),

@@ -1,17 +1,21 @@
-"""Admin pieces every app shares."""
+"""The admin site, whose index links the organizer home of each current event (for organizers).
+
+On the top floor because Django's AdminConfig names it (conference.apps.ConferenceAdminConfig).
+"""
 
 from django.contrib import admin
+from django.urls import reverse
+
+from events import permissions, selectors
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A list and detail view only: rows written by the services (logs, admissions, deliveries),
-    never added, edited or deleted by hand. Viewing follows Django's model permissions."""
+class ConferenceAdminSite(admin.AdminSite):
+    """Django's admin, with the organizer home of each current event above the tables."""
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def index(self, request, extra_context=None):
+        homes = []
+        if permissions.is_organizer(request.user):
+            homes = [
+                (event, reverse("events:organizer_home", args=[event.slug])) for event in selectors.events_for_staff()
+            ]
+        return super().index(request, {**(extra_context or {}), "organizer_homes": homes})

@@ -5,13 +5,15 @@ fails validation answers 422 with per-field messages; nothing answers 500 to
 bad input.
 """
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from events.api import FormInvalid
 from events.api import router as events_router
+from events.common.api import FormInvalid
 from events.declarations.api import router as declarations_router
 from events.errors import DomainError
 from events.schemas import ErrorOut, ValidationErrorOut
@@ -29,14 +31,30 @@ class ConferenceAPI(NinjaAPI):
     (tests/test_api_fuzz.py) holds every answer to this schema.
     """
 
+    def get_openapi_operation_id(self, operation):
+        """The view's name, or the verb its decorator names (`operation_id="scan_badge"`): generated
+        clients call `create_order(...)`, not `ticketing_api_create_order(...)`."""
+        return operation.view_func.__name__
+
     def get_openapi_schema(self, **kwargs):
         schema = super().get_openapi_schema(**kwargs)
+        schema["servers"] = [{"url": settings.SITE_URL, "description": _("This server")}]
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         for model in (ErrorOut, ValidationErrorOut):
             components.setdefault(model.__name__, model.model_json_schema(ref_template="#/components/schemas/{model}"))
         for operation in (op for path in schema["paths"].values() for op in path.values()):
             _document_shared_errors(operation)
+            _declare_binary_files(operation)
         return schema
+
+
+def _declare_binary_files(operation):
+    """A PDF (or any non-JSON) answer is a file: `{type: string, format: binary}`, which generators map
+    to bytes, instead of the JSON schema django-ninja puts under every content type."""
+    for response in operation["responses"].values():
+        for content_type, media in response.get("content", {}).items():
+            if content_type != "application/json":
+                media["schema"] = {"type": "string", "format": "binary"}
 
 
 def _document_shared_errors(operation):
@@ -123,9 +141,27 @@ def not_found(request, exc):
 UNPARSEABLE_BODY = "Cannot parse request body"
 
 
+# ninja's SessionAuth raises HttpError(403, "CSRF check Failed") on a POST without a CSRF token,
+# and it is the last auth tried, so a revoked or invented bearer token used to answer 403 CSRF.
+# A caller that is not signed in (or sent a bearer token) is unauthenticated: 401, like a GET.
+CSRF_FAILED = "CSRF check Failed"
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc):
     if exc.status_code == 400 and str(exc).startswith(UNPARSEABLE_BODY):
         body = {"code": "invalid", "message": _("The request body is not valid JSON."), "errors": {}}
         return api.create_response(request, body, status=422)
+    if exc.status_code == 403 and str(exc) == CSRF_FAILED:
+        if "Authorization" in request.headers or not request.user.is_authenticated:
+            return unauthenticated(request, exc)
+        message = _("The CSRF check failed: reload the page and try again.")
+        return api.create_response(request, {"code": "csrf_failed", "message": message}, status=403)
     return api.create_response(request, {"code": "http_error", "message": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_large(request, exc):
+    return api.create_response(
+        request, {"code": "too_large", "message": _("The request body is too large.")}, status=413
+    )

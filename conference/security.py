@@ -2,17 +2,23 @@
 
 One place, keyed by URL name, so the apps stay free of throttling code and an
 operator sees every limit in one table. Counters live in Django's default
-cache, which is Redis when REDIS_URL is set, so limits hold across app
-processes and machines.
+cache: Redis when REDIS_URL is set, so limits hold across app processes and
+machines; otherwise a file cache in DATA_DIR, shared by every gunicorn worker
+of the machine (a per-process cache would multiply each limit by the workers).
 """
 
+import fcntl
 import hashlib
+import ipaddress
+import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -55,7 +61,8 @@ class Limit:
 
     count: int
     seconds: int
-    per: str = "ip"  # "ip", or "device": the bearer token, else the signed-in user, else the IP
+    per: str = "ip"  # "ip"; "device": the bearer token, else the signed-in user, else the IP;
+    # "person": the participant(s) this browser signed in as by personal link, else the signed-in user, else the IP
     methods: tuple = ("POST",)
 
 
@@ -70,52 +77,133 @@ def rate_limits():
         "events:register": Limit(*_setting("RATE_LIMIT_REGISTRATION", (10, 3600))),
         "api:register": Limit(*_setting("RATE_LIMIT_REGISTRATION", (10, 3600))),
         "events:request_link": Limit(*_setting("RATE_LIMIT_MAGIC_LINK", (5, 900))),
+        # Orders placed per address: with the cap on open orders per verified buyer, one client
+        # cannot hold a quota's seats (issue #16); confirmations need the e-mailed link.
+        "ticketing:buy": Limit(*_setting("RATE_LIMIT_ORDER", (10, 3600))),
+        "api:create_order": Limit(*_setting("RATE_LIMIT_ORDER", (10, 3600))),
         "admin:login": Limit(*_setting("RATE_LIMIT_LOGIN", (20, 900))),
-        "declarations:kiosk_login": Limit(*_setting("RATE_LIMIT_LOGIN", (20, 900))),
+        "staff:sign_in": Limit(*_setting("RATE_LIMIT_LOGIN", (20, 900))),
+        # A pairing code is 8 of 32 characters: at 10 tries per 15 minutes per address guessing is hopeless.
+        "ticketing:pair_device": Limit(*_setting("RATE_LIMIT_PAIRING", (10, 900))),
         "api:checkin_scan": Limit(*_setting("RATE_LIMIT_SCAN", (120, 60)), per="device"),
         "api:checkin_undo": Limit(*_setting("RATE_LIMIT_SCAN", (120, 60)), per="device"),
         "api:checkin_admit": Limit(*_setting("RATE_LIMIT_SCAN", (120, 60)), per="device"),
         # A sync carries up to 500 scans; a device refreshes its offline lists about once a minute.
         "api:checkin_sync": Limit(*_setting("RATE_LIMIT_SCAN", (120, 60)), per="device"),
         "api:checkin_offline_data": Limit(*_setting("RATE_LIMIT_SCAN", (120, 60)), per="device", methods=("GET",)),
+        # The roundtable floor, per person (a hall of phones shares one NAT address): questions are
+        # read by a moderator, so few; votes and poll answers are one tap each.
+        "agenda:floor_ask": Limit(*_setting("RATE_LIMIT_FLOOR_QUESTION", (5, 300)), per="person"),
+        "agenda:floor_vote": Limit(*_setting("RATE_LIMIT_FLOOR_VOTE", (120, 60)), per="person"),
+        "agenda:floor_unvote": Limit(*_setting("RATE_LIMIT_FLOOR_VOTE", (120, 60)), per="person"),
+        "agenda:floor_answer_poll": Limit(*_setting("RATE_LIMIT_FLOOR_VOTE", (120, 60)), per="person"),
+        "agenda:floor_feedback": Limit(*_setting("RATE_LIMIT_FLOOR_QUESTION", (5, 300)), per="person"),
     }
 
 
-LOGIN_URL_NAMES = {"admin:login", "declarations:kiosk_login"}
+LOGIN_URL_NAMES = {"admin:login", "staff:sign_in"}
 
 
 def client_ip(request):
-    # REMOTE_ADDR is the proxy's address behind a reverse proxy; trust X-Forwarded-For only when told to.
-    if _setting("BEHIND_PROXY", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The address the limits count: the peer, or behind our proxy the address the proxy saw.
+
+    Behind nginx REMOTE_ADDR is nginx. Its `$proxy_add_x_forwarded_for` appends the peer it saw to
+    whatever X-Forwarded-For the client sent, so only the last entry is nginx's own and only when
+    the request really comes from nginx (TRUSTED_PROXIES); every other entry, and the header on a
+    request sent straight to gunicorn, is the client's to invent.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    if _setting("BEHIND_PROXY", False) and is_trusted_proxy(remote):
+        last = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if _parse_ip(last) is not None:
+            return last
+    return remote
+
+
+def _parse_ip(text):
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def is_trusted_proxy(address):
+    parsed = _parse_ip(address)
+    networks = _setting("TRUSTED_PROXIES", [ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("::1/128")])
+    return parsed is not None and any(parsed in ipaddress.ip_network(network) for network in networks)
 
 
 def _client_key(request, per):
+    if per == "person":
+        # events.links.SESSION_KEY: {event id: [participant id, since]}; a new link spent in another
+        # browser is the same person, so the same bucket.
+        owned = request.session.get("participants", {}) if hasattr(request, "session") else {}
+        people = sorted(str(v[0]) for v in owned.values() if isinstance(v, list) and v)
+        if people:
+            return "person:" + ",".join(people)
+        per = "device"
     if per == "device":
-        authorization = request.headers.get("Authorization", "")
-        if authorization:
-            return "token:" + hashlib.sha256(authorization.encode()).hexdigest()[:32]
+        token = _verified_bearer_digest(request)
+        if token:
+            return "token:" + token[:32]
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             return f"user:{user.pk}"
     return "ip:" + client_ip(request)
 
 
+def _verified_bearer_digest(request):
+    """The digest of a live API token in `Authorization: Bearer …`, or "" for none or an invented one.
+
+    Only a verified token gets a bucket of its own: keyed on the raw header, every random bearer
+    value would start a fresh count. Invented ones are counted by address instead.
+    """
+    # conference/logs.py imports this module while logging is configured, before models load
+    from events.models import ApiToken
+
+    scheme, _sep, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return ""
+    digest = hashlib.sha256(secret.strip().encode()).hexdigest()
+    return digest if ApiToken.objects.filter(key_sha256=digest, revoked_at__isnull=True).exists() else ""
+
+
+@contextmanager
+def _counting():
+    """Make add-then-incr atomic across processes when the cache cannot do it itself.
+
+    Redis increments atomically. Django's file cache (the shared default without Redis, see
+    settings.CACHES) reads and rewrites a file, so two gunicorn workers could both read 9 and
+    write 10; an exclusive lock on one file in the cache folder serialises the counters.
+    """
+    location = getattr(cache, "_dir", None)
+    if location is None:
+        yield
+        return
+    os.makedirs(location, exist_ok=True)
+    with open(os.path.join(location, "counters.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _increment(key, seconds):
+    with _counting():
+        cache.add(key, 0, seconds)
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, seconds)
+            return 1
+
+
 def hit(bucket, limit_count, seconds):
     """Count one request in the current fixed window; return seconds to wait, or 0 when allowed."""
     now = int(time.time())
     window = now // seconds
-    key = f"ratelimit:{bucket}:{window}"
-    # add() then incr() is atomic on Redis and in-process caches alike.
-    cache.add(key, 0, seconds + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, seconds + 1)
-        count = 1
+    count = _increment(f"ratelimit:{bucket}:{window}", seconds + 1)
     if count > limit_count:
         return (window + 1) * seconds - now or 1
     return 0
@@ -164,7 +252,11 @@ class RateLimitMiddleware:
 # - from one address: LOGIN_LOCKOUT_FAILURES wrong passwords lock the username there;
 # - from any address: LOGIN_LOCKOUT_FAILURES_ANY_ADDRESS lock it everywhere.
 # So someone guessing from one place cannot lock the real owner out of their own
-# address, while guessing spread over many addresses is still stopped.
+# address, while guessing spread over many addresses is still stopped. The
+# any-address lock only holds at addresses with failures of their own: the owner
+# signing in from a clean address (the office, a phone) with the right password
+# always gets in, however many addresses an attacker used; each new address of
+# the attacker gets one wrong guess before it is locked too.
 
 
 def _lockout_keys(username, request):
@@ -182,23 +274,22 @@ def lockout_remaining(username, request=None):
     """Seconds until `username` may try again from the request's address, or 0."""
     if not username:
         return 0
+    here, anywhere = _lockout_keys(username, request)
+    state = cache.get_many([here, f"{here}:until", anywhere, f"{anywhere}:until"])
+    here_threshold, anywhere_threshold = _thresholds()
     remaining = 0
-    for key, threshold in zip(_lockout_keys(username, request), _thresholds(), strict=True):
-        state = cache.get_many([key, f"{key}:until"])
-        if state.get(key, 0) >= threshold:
-            remaining = max(remaining, int(state.get(f"{key}:until", 0) - time.time()))
-    return max(0, remaining)
+    if state.get(here, 0) >= here_threshold:
+        remaining = state.get(f"{here}:until", 0) - time.time()
+    elif state.get(here, 0) and state.get(anywhere, 0) >= anywhere_threshold:
+        remaining = state.get(f"{anywhere}:until", 0) - time.time()
+    return max(0, int(remaining))
 
 
 def record_login_failure(username, request=None):
     seconds = _setting("LOGIN_LOCKOUT_SECONDS", 900)
     for key in _lockout_keys(username, request):
-        # add() then incr(): atomic on Redis, so racing failures are all counted.
-        cache.add(key, 0, seconds)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, seconds)
+        # Atomic (Redis, or the lock of _counting), so racing failures are all counted.
+        _increment(key, seconds)
         cache.touch(key, seconds)
         cache.set(f"{key}:until", time.time() + seconds, seconds)
 
@@ -233,7 +324,5 @@ class LockoutBackend:
 
     def authenticate(self, request, username=None, **kwargs):
         if username and lockout_remaining(username, request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         return None

@@ -5,11 +5,14 @@ variables; the defaults are safe for local use (DEBUG off, SQLite, no secret in
 the repository).
 """
 
+import ipaddress
 import os
+import re
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -25,6 +28,56 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+_RATE_UNITS = {
+    "s": 1,
+    "sec": 1,
+    "second": 1,
+    "m": 60,
+    "min": 60,
+    "minute": 60,
+    "h": 3600,
+    "hour": 3600,
+    "d": 86400,
+    "day": 86400,
+}
+
+
+def env_rate(name, default):
+    """A request limit as (count, seconds) from "10/h", "5/15min", "5/15 min" or "120/min".
+
+    A bare integer ("10") keeps its old meaning: that many in the default's period. Anything
+    else stops the start with a message naming the variable, instead of a ValueError later.
+    """
+    raw = os.environ.get(name, default).strip()
+    default_seconds = env_rate_parse(name, default)[1]
+    if raw.isdigit():
+        return int(raw), default_seconds
+    return env_rate_parse(name, raw)
+
+
+def env_rate_parse(name, raw):
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d*)\s*([a-z]+?)s?\s*", raw.lower())
+    if not match or match.group(3) not in _RATE_UNITS or int(match.group(1)) < 1 or match.group(2) == "0":
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a request limit: write a count and a period, "
+            f"such as 10/h, 5/15min or 120/min (units: s, min, h, d), or a bare count."
+        )
+    count, multiple, unit = match.groups()
+    return int(count), int(multiple or 1) * _RATE_UNITS[unit]
+
+
+def env_networks(name, default):
+    """Comma-separated addresses or networks ("10.0.0.10, 127.0.0.1, 10.1.0.0/24"), checked at start."""
+
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not an IP address or network.")
+    return networks
 
 
 def _local_secret_key():
@@ -44,7 +97,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "conference.apps.ConferenceAdminConfig",  # django.contrib.admin with the organizer homes on its index
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,20 +108,25 @@ INSTALLED_APPS = [
     "events",
     "ticketing",
     "sessions",  # AppConfig label "agenda": django.contrib.sessions owns "sessions"
+    "conference",  # the project's own system checks (conference/checks.py)
 ]
 
 MIDDLEWARE = [
+    "conference.logs.RequestIdMiddleware",  # first: every log line of the request carries its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "conference.input.RejectNulMiddleware",  # before any view or CSRF check reads a NUL into a query
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ticketing.middleware.PairedDeviceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "conference.security.SecurityHeadersMiddleware",
     "conference.security.RateLimitMiddleware",
+    "conference.media.MediaStorageErrorMiddleware",
 ]
 
 ROOT_URLCONF = "conference.urls"
@@ -114,7 +172,16 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Shared by every process of this machine, unlike LocMem (one per gunicorn worker): rate limits
+    # and the login lockout count there (conference/security.py). Several machines need Redis.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(DATA_DIR / "cache")),
+            # Django culls a third of the entries past MAX_ENTRIES (300 by default): counters must stay.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 Q_CLUSTER = {
     "name": "conference",
@@ -140,7 +207,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+# One sign-in page for every staff role (conference.staff); the admin keeps its own for organizers.
+LOGIN_URL = "staff:sign_in"
 # The lockout backend comes first: it refuses locked-out usernames before any password check.
 AUTHENTICATION_BACKENDS = ["conference.security.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 
@@ -160,6 +228,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+# `manage.py seed_demo` leaves one badge per demo event here as a PDF (the-<slug>.pdf), to scan.
+DEMO_BADGE_DIR = DATA_DIR / "demo"
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -201,12 +271,19 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 BEHIND_PROXY = env_bool("BEHIND_PROXY")
+# With BEHIND_PROXY, X-Forwarded-For is read only on requests that come from these addresses (our
+# nginx), and only its last entry: the one nginx appended. A client talking to gunicorn directly
+# cannot choose its address for the rate limits.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", "127.0.0.1,::1")
 
 # Rate limits (count, seconds) per client; see conference/security.py for which URLs they guard.
-RATE_LIMIT_REGISTRATION = (int(os.environ.get("RATE_LIMIT_REGISTRATION", "10")), 3600)
-RATE_LIMIT_MAGIC_LINK = (int(os.environ.get("RATE_LIMIT_MAGIC_LINK", "5")), 900)
-RATE_LIMIT_LOGIN = (int(os.environ.get("RATE_LIMIT_LOGIN", "20")), 900)
-RATE_LIMIT_SCAN = (int(os.environ.get("RATE_LIMIT_SCAN", "120")), 60)  # per device token or door user
+RATE_LIMIT_REGISTRATION = env_rate("RATE_LIMIT_REGISTRATION", "10/h")
+RATE_LIMIT_MAGIC_LINK = env_rate("RATE_LIMIT_MAGIC_LINK", "5/15min")
+RATE_LIMIT_ORDER = env_rate("RATE_LIMIT_ORDER", "10/h")  # orders placed per address
+RATE_LIMIT_LOGIN = env_rate("RATE_LIMIT_LOGIN", "20/15min")
+RATE_LIMIT_SCAN = env_rate("RATE_LIMIT_SCAN", "120/min")  # per device token or door user
+RATE_LIMIT_FLOOR_QUESTION = env_rate("RATE_LIMIT_FLOOR_QUESTION", "5/5min")  # questions, feedback per person
+RATE_LIMIT_FLOOR_VOTE = env_rate("RATE_LIMIT_FLOOR_VOTE", "120/min")  # votes and poll answers per person
 LOGIN_LOCKOUT_FAILURES = int(os.environ.get("LOGIN_LOCKOUT_FAILURES", "5"))  # per username and address
 LOGIN_LOCKOUT_FAILURES_ANY_ADDRESS = int(os.environ.get("LOGIN_LOCKOUT_FAILURES_ANY_ADDRESS", "20"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
@@ -216,36 +293,65 @@ LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
 MAGIC_LINK_MAX_AGE = int(os.environ.get("MAGIC_LINK_MAX_AGE", str(7 * 24 * 3600)))
 # Personal data of an event is anonymized this many days after its last day (`manage.py anonymize_expired`).
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "365"))
+# Days organizers have to complete a participant's erasure request; the organizer home counts them down.
+# Decree 356/2025 sets 10 to 20 days by right (15 to cease processing): have counsel confirm yours.
+PERSONAL_DATA_REQUEST_DAYS = int(os.environ.get("PERSONAL_DATA_REQUEST_DAYS", "15"))
 
 # Door check-in window: doors admit from this many hours before the first day (00:00)
 # until this many hours after the last day ends (24:00), local time.
 CHECKIN_OPENS_HOURS_BEFORE = int(os.environ.get("CHECKIN_OPENS_HOURS_BEFORE", "24"))
 CHECKIN_CLOSES_HOURS_AFTER = int(os.environ.get("CHECKIN_CLOSES_HOURS_AFTER", "6"))
+# Badge desks: which CUPS queue each desk (its gate name on the scanner page) prints on, as
+# "Desk 1=Brother_QL_1;Desk 2=Brother_QL_2"; a desk not listed uses CUPS's default destination.
+BADGE_DESK_PRINTERS = dict(
+    entry.split("=", 1) for entry in os.environ.get("BADGE_DESK_PRINTERS", "").split(";") if "=" in entry
+)
 
 # --- Tickets and payments ---------------------------------------------------
-# Unpaid orders give their seats back after this long (bank transfers can take a day).
-TICKETING_ORDER_PAYMENT_MINUTES = int(os.environ.get("TICKETING_ORDER_PAYMENT_MINUTES", str(24 * 60)))
+# Only a buyer who proved their e-mail holds seats. A confirmed order holds them this long for a card
+# payment, or this long from its confirmation once the buyer chooses a bank transfer (which takes hours);
+# an order placed without proof waits this long for its e-mailed confirmation link, holding nothing.
+TICKETING_CARD_HOLD_MINUTES = int(os.environ.get("TICKETING_CARD_HOLD_MINUTES", "30"))
+TICKETING_TRANSFER_HOLD_MINUTES = int(os.environ.get("TICKETING_TRANSFER_HOLD_MINUTES", str(24 * 60)))
+TICKETING_CONFIRMATION_MINUTES = int(os.environ.get("TICKETING_CONFIRMATION_MINUTES", str(24 * 60)))
+# Orders one buyer (one verified e-mail) may have waiting for payment at once.
+TICKETING_MAX_OPEN_ORDERS_PER_BUYER = int(os.environ.get("TICKETING_MAX_OPEN_ORDERS_PER_BUYER", "2"))
 TICKETING_MAX_PASSES_PER_ORDER = 20
 # Card payments: both keys are needed; without them the order page says card payment is unavailable.
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # empty: Stripe's own API
 # Bank transfers by VietQR: the organizers' receiving account (NAPAS BIN of the bank, 6 digits).
+# Incoming transfers pushed by SePay (API key header) or Casso (webhook v2 signature key); unset: refused.
+SEPAY_WEBHOOK_API_KEY = os.environ.get("SEPAY_WEBHOOK_API_KEY", "")
+CASSO_WEBHOOK_SECRET = os.environ.get("CASSO_WEBHOOK_SECRET", "")
 VIETQR_BANK = {
     "bin": os.environ.get("VIETQR_BANK_BIN", ""),
     "account": os.environ.get("VIETQR_ACCOUNT", ""),
     "account_name": os.environ.get("VIETQR_ACCOUNT_NAME", ""),
     "bank_name": os.environ.get("VIETQR_BANK_NAME", ""),
+    # A demo account (`bash run.sh start` without VIETQR_* set): the order page and e-mail say not to pay.
+    "demo": env_bool("VIETQR_DEMO"),
 }
 
+# One JSON object per line with time, level, logger, request id and user/device id, tokens redacted
+# (conference/logs.py); LOG_FORMAT=text for plain lines in a terminal.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "conference.logs.JsonFormatter"},
+        "text": {"()": "conference.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "text" if LOG_FORMAT == "text" else "json"}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
-        "django-q": {"level": os.environ.get("Q_LOG_LEVEL", "WARNING")},
+        # With a handler of ours, django-q2 adds none of its own (plain lines, each printed twice).
+        "django-q": {"level": os.environ.get("Q_LOG_LEVEL", "WARNING"), "handlers": ["console"], "propagate": False},
     },
 }

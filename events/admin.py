@@ -3,19 +3,23 @@
 Admin actions call services; nothing here changes a participant's status directly.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from conference.admin import ReadOnlyAdmin
-
-from . import audit, exports, extensions, privacy, selectors, services
-from .enums import ParticipantStatus
-from .forms import DecisionForm
+from . import audit, exports, extensions, organizer, permissions, privacy, selectors, services
+from .common.admin import ReadOnlyAdmin
+from .enums import DECISIONS, ParticipantStatus
+from .errors import DomainError
+from .forms import ApplicationDecisionForm, DecisionForm
 from .models import ApiToken, AuditEntry, Channel, Consent, ErasureRequest, Event, Invitation, Participant
 
 
@@ -45,7 +49,8 @@ class ChannelInline(admin.TabularInline):
     extra = 0
 
 
-class ConsentInline(admin.TabularInline):
+class ConsentInline(admin.StackedInline):
+    # Stacked: the read-only table scrolled sideways on a phone with nothing a keyboard could focus in it.
     model = Consent
     extra = 0
     can_delete = False
@@ -79,6 +84,7 @@ class ParticipantAdmin(admin.ModelAdmin):
         "invitation",
         "created_at",
         "updated_at",
+        "anonymized_at",  # set by the erasure service only (events.privacy), never typed in
     ]
     inlines = [ChannelInline, ConsentInline]
     base_actions = [
@@ -95,6 +101,53 @@ class ParticipantAdmin(admin.ModelAdmin):
         # Read at request time: the upper apps register theirs in AppConfig.ready(),
         # after the admin has imported this module.
         return [*self.base_actions, *extensions.participant_admin_actions()]
+
+    def get_list_filter(self, request):
+        return [*self.list_filter, *extensions.participant_admin_filters()]  # read at request time, as actions
+
+    def get_urls(self):
+        decide = self.admin_site.admin_view(self.decide_one)
+        return [path("<path:object_id>/decide/", decide, name="events_participant_decide"), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        nav = organizer.navigation_for(request.GET.get("event__id__exact"), request.user, "participants")
+        return super().changelist_view(request, {**(extra_context or {}), **nav})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        participant = self.get_object(request, object_id)
+        context = {**(extra_context or {})}
+        if participant is not None:
+            context.update(organizer.navigation(participant.event, request.user, "participants"))
+            if permissions.can_decide_applications(request.user) and self.has_change_permission(request, participant):
+                context["decisions"] = [d for d in DECISIONS if d != participant.status]
+                context["decision_form"] = ApplicationDecisionForm()
+        return super().change_view(request, object_id, form_url, context)
+
+    def decide_one(self, request, object_id):
+        """The decision buttons of a participant's own page: the same service as the bulk actions (audit-logged)."""
+        if not (permissions.can_decide_applications(request.user) and self.has_change_permission(request)):
+            raise PermissionDenied
+        participant = get_object_or_404(Participant.objects.select_related("event"), pk=object_id)
+        form = ApplicationDecisionForm(request.POST or None)
+        if request.method != "POST" or not form.is_valid():
+            refused = form.errors.get("reason") if form.is_bound and "decision" not in form.errors else None
+            message = " ".join(refused) if refused else gettext("Choose approve, reject or waitlist.")
+            self.message_user(request, message, messages.ERROR)
+            return redirect("admin:events_participant_change", participant.pk)
+        try:
+            services.decide_application(
+                participant=participant,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+        else:
+            message = gettext("%(name)s: %(status)s, and notified.")
+            status = ParticipantStatus(form.cleaned_data["decision"]).label
+            self.message_user(request, message % {"name": participant.full_name, "status": status}, messages.SUCCESS)
+        return redirect("admin:events_participant_change", participant.pk)
 
     def decide(self, request, queryset, decision, description):
         """Ask for a reason on an intermediate page, then apply the decision to all selected."""
@@ -145,7 +198,7 @@ class ParticipantAdmin(admin.ModelAdmin):
     def _audit_export(self, request, rows, extension):
         ids = [row.pk for row in rows]
         audit.record(
-            action="participants.exported",
+            action="events.participants.exported",
             actor=request.user,
             object_type="events.participant",
             format=extension,
@@ -161,8 +214,31 @@ class ParticipantAdmin(admin.ModelAdmin):
         return self._export(rows, exports.participants_xlsx(rows), "xlsx", xlsx)
 
 
+class ApiTokenAdminForm(forms.ModelForm):
+    """Scopes are picked from the one list (events.permissions.PERMISSIONS), never typed: a typo such as
+    `checkin:scna` was accepted as free JSON and silently gave a token that could do nothing."""
+
+    scopes = forms.MultipleChoiceField(
+        label=_("scopes"),
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("What the token may do, within its user's roles. Bind it to an event to limit it to that event."),
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ["user", "name", "scopes", "event", "gate", "revoked_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].choices = [
+            (scope, f"{scope} · {label}") for scope, label in sorted(permissions.PERMISSIONS.items())
+        ]
+
+
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
+    form = ApiTokenAdminForm
     list_display = ["name", "user", "event", "prefix", "scopes", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["event", "revoked_at"]
     readonly_fields = ["prefix", "created_at", "last_used_at"]
@@ -178,9 +254,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
         was_revoked = change and ApiToken.objects.filter(pk=obj.pk, revoked_at__isnull=False).exists()
         super().save_model(request, obj, form, change)
         if not change:
-            audit.record(action="api_token.issued", actor=request.user, obj=obj, name=obj.name, scopes=obj.scopes)
+            audit.record(action="events.api_token.issued", actor=request.user, obj=obj, name=obj.name, scopes=obj.scopes)
         elif obj.revoked_at and not was_revoked:
-            audit.record(action="api_token.revoked", actor=request.user, obj=obj, name=obj.name)
+            audit.record(action="events.api_token.revoked", actor=request.user, obj=obj, name=obj.name)
 
 
 @admin.register(AuditEntry)
@@ -195,10 +271,28 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(ErasureRequest)
 class ErasureRequestAdmin(admin.ModelAdmin):
-    list_display = ["participant_id", "participant", "requested_at", "state", "blockers", "done_at", "done_by"]
-    list_filter = ["state"]
-    readonly_fields = ["participant", "requested_at", "state", "blockers", "done_at", "done_by"]
+    list_display = [
+        "participant_number", "participant", "requested_at", "state", "answer_within", "reasons", "done_at", "done_by"
+    ]
+    list_filter = ["state", "participant__event"]
+    readonly_fields = ["participant", "requested_at", "state", "reasons", "done_at", "done_by"]
+    exclude = ["blockers"]
     actions = ["perform_erasure"]
+
+    @admin.display(description=_("participant no."), ordering="participant_id")
+    def participant_number(self, obj):
+        return obj.participant_id
+
+    @admin.display(description=_("days left to answer"))
+    def answer_within(self, obj):
+        if obj.state != ErasureRequest.State.PENDING:
+            return "—"
+        return organizer.days_left_note(organizer.days_left(obj.requested_at))
+
+    @admin.display(description=_("why it waits"))
+    def reasons(self, obj):
+        # Stored as a JSON list of the sentences the participant was shown; read as text, not JSON.
+        return "; ".join(str(reason) for reason in obj.blockers) or "—"
 
     def has_add_permission(self, request):
         return False

@@ -4,93 +4,51 @@ Each operation parses, checks who is asking, calls one service and shapes the
 answer; domain errors become JSON in conference.api.
 """
 
-import datetime
-import hashlib
-
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
-from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
-from . import permissions, selectors, services
+from . import links, permissions, selectors, services
+from .common.api import STAFF_AUTH, FormInvalid, RegistrationTokenAuth, require, require_event
 from .enums import Category, ParticipantStatus
-from .errors import DomainError, PermissionDenied
+from .errors import DomainError
 from .forms import ChannelFormSet, RegistrationForm
-from .models import ApiToken, Participant
+from .models import Participant
 from .schemas import (
     BulkDecisionIn,
     BulkDecisionOut,
     DecisionIn,
     ErrorOut,
     EventOut,
+    LinkIn,
     ParticipantOut,
     RegistrationIn,
-    RegistrationOut,
+    RegistrationReceivedOut,
     RegistrationStatusOut,
+    RegistrationTokenOut,
+    RowId,
     ValidationErrorOut,
 )
 
 router = Router(tags=["events"])
 
-LAST_USED_PRECISION = datetime.timedelta(minutes=1)
-
-
-class TokenAuth(HttpBearer):
-    """`Authorization: Bearer <token>` for scripts and devices; the request acts as the token's user."""
-
-    def authenticate(self, request, token):
-        digest = hashlib.sha256(token.encode()).hexdigest()
-        api_token = ApiToken.objects.select_related("user", "event").filter(key_sha256=digest, revoked_at__isnull=True).first()
-        if api_token is None or not api_token.user.is_active:
-            return None
-        now = timezone.now()
-        # "Last used" to the minute: a scanner device would otherwise write this row on every scan.
-        if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_PRECISION:
-            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
-        request.user = api_token.user
-        request.api_token = api_token
-        return api_token.user
-
-
-class RegistrationTokenAuth(APIKeyHeader):
-    """`X-Registration-Token`: the secret returned when registering; reads only that registration."""
-
-    param_name = "X-Registration-Token"
-
-    def authenticate(self, request, key):
-        return Participant.objects.select_related("event").filter(token=key).first() if key else None
-
-
-# Token first: ninja stops at a session auth whose CSRF check fails, so a bearer
-# request without a CSRF cookie must be recognised before it gets there.
-STAFF_AUTH = [TokenAuth(), SessionAuth()]
-
-
-def require(request, predicate, scope):
-    """Raise 403 unless the user passes the predicate and, for a token, holds the scope.
-
-    The scope must be one of events.permissions.TOKEN_SCOPES, the single list.
-    """
-    if scope not in permissions.TOKEN_SCOPES:
-        raise ValueError(f"Unknown scope {scope!r}: declare it in events.permissions.PERMISSIONS")
-    token = getattr(request, "api_token", None)
-    if not predicate(request.user) or (token is not None and scope not in token.scopes):
-        raise PermissionDenied("forbidden", _("You are not allowed to do this."))
-
-
 @router.get("/events", response=list[EventOut], auth=None, summary="Published events")
 def list_events(request):
+    """Every published event with its dates, venue and time zone; no login needed."""
     return list(selectors.public_events())
 
 
 @router.post(
     "/events/{slug}/registrations",
-    response={201: RegistrationOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut},
+    operation_id="register_participant",
+    response={202: RegistrationReceivedOut, 400: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
     auth=None,
     summary="Register for an event",
+    description="Answers 202 alike for a new and an already registered address (nobody learns who "
+    "registered). The personal link is e-mailed to the address; exchange it for a registration token "
+    "with POST /events/{slug}/registration/token.",
 )
 def register(request: HttpRequest, slug: str, payload: RegistrationIn):
     event = selectors.public_event(slug)
@@ -101,7 +59,7 @@ def register(request: HttpRequest, slug: str, payload: RegistrationIn):
     if payload.category == Category.KOL:
         channels = ChannelFormSet(_formset_data(payload.channels), prefix="channels")
     _raise_if_invalid(form, channels)
-    participant = services.register_participant(
+    services.register_participant(
         event=event,
         category=payload.category,
         fields=form.participant_fields(),
@@ -109,7 +67,29 @@ def register(request: HttpRequest, slug: str, payload: RegistrationIn):
         consents=form.consented_purposes(),
         invitation_code=form.cleaned_data.get("invitation_code", ""),
     )
-    return Status(201, participant)
+    return Status(
+        202,
+        {
+            "status": "received",
+            "message": _("Registration received. Open the link we e-mailed to this address to continue."),
+        },
+    )
+
+
+@router.post(
+    "/events/{slug}/registration/token",
+    operation_id="exchange_personal_link",
+    response={200: RegistrationTokenOut, 400: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    auth=None,
+    summary="Exchange a personal link for a registration token",
+    description="The personal link e-mailed to a participant (the whole address or its last part) proves "
+    "the address is theirs; it is spent, as when opened in a browser.",
+)
+def exchange_link(request: HttpRequest, slug: str, payload: LinkIn):
+    event = selectors.public_event(slug)
+    signed = payload.link.rstrip("/").rsplit("/", 1)[-1]
+    participant = links.spend_link(event, signed)
+    return {"token": participant.token, "registration": participant}
 
 
 def _formset_data(channels):
@@ -118,13 +98,6 @@ def _formset_data(channels):
         for key, value in channel.dict().items():
             data[f"channels-{index}-{key}"] = value
     return data
-
-
-class FormInvalid(Exception):
-    """Field-level errors from the registration forms, answered as 422."""
-
-    def __init__(self, errors):
-        self.errors = errors
 
 
 def _raise_if_invalid(form, channels):
@@ -141,11 +114,15 @@ def _raise_if_invalid(form, channels):
 
 @router.get(
     "/registration",
+    operation_id="read_my_registration",
     response={200: RegistrationStatusOut, 401: ErrorOut},
     auth=RegistrationTokenAuth(),
     summary="My registration's status (X-Registration-Token)",
 )
 def registration_status(request):
+    """The registration the X-Registration-Token belongs to: category, review status and the next step. The token
+    comes from exchanging a personal link (exchange_personal_link).
+    """
     return request.auth
 
 
@@ -163,20 +140,29 @@ def list_participants(
     status: ParticipantStatus | None = None,
     search: str | None = Query(None, max_length=200),
 ):
-    require(request, permissions.can_read_participants, "participants:read")
+    """An event's participants with category, status and organization, filterable by status and category. Needs
+    an organizer of that event (a token bound to another event answers 403).
+    """
+    require(request, permissions.READ_PARTICIPANTS)
     event = selectors.event_for_staff(slug)
+    require_event(request, event)
     return selectors.participants(event=event, category=category, status=status, search=search)
 
 
 @router.post(
     "/participants/{participant_id}/decision",
+    operation_id="decide_application",
     response={200: RegistrationStatusOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     auth=STAFF_AUTH,
     summary="Approve, reject or waitlist an application (organizers)",
 )
-def decide(request, participant_id: int, payload: DecisionIn):
-    require(request, permissions.can_decide_applications, "participants:decide")
+def decide(request, participant_id: RowId, payload: DecisionIn):
+    """Approve, reject or waitlist one application, with an optional reason that is e-mailed to the applicant and
+    audit-logged. Needs an organizer of the participant's event.
+    """
+    require(request, permissions.DECIDE_APPLICATIONS)
     participant = get_object_or_404(Participant.objects.select_related("event"), pk=participant_id)
+    require_event(request, participant.event_id)
     return services.decide_application(
         participant=participant, decision=payload.decision, reason=payload.reason, by=request.user
     )
@@ -184,13 +170,18 @@ def decide(request, participant_id: int, payload: DecisionIn):
 
 @router.post(
     "/events/{slug}/decisions",
+    operation_id="decide_applications",
     response={200: BulkDecisionOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     auth=STAFF_AUTH,
     summary="One decision for many applications (organizers)",
 )
 def decide_many(request, slug: str, payload: BulkDecisionIn):
-    require(request, permissions.can_decide_applications, "participants:decide")
+    """The same decision and reason for many applications of one event at once; each is notified and audit-
+    logged. Needs an organizer of that event.
+    """
+    require(request, permissions.DECIDE_APPLICATIONS)
     event = selectors.event_for_staff(slug)
+    require_event(request, event)
     participants = Participant.objects.filter(event=event, pk__in=payload.participant_ids).select_related("event")
     changed = services.decide_applications(
         participants=participants, decision=payload.decision, reason=payload.reason, by=request.user

@@ -23,6 +23,7 @@ REMINDER_SCHEDULE = "events: day-before reminders"
 
 def schedule_reminders(sender, using="default", **kwargs):
     """Keep one django-q2 schedule that sends the day-before reminders, hourly (each is sent once)."""
+    # models load only once the app registry is ready
     from django_q.models import Schedule
 
     Schedule.objects.using(using).update_or_create(
@@ -36,6 +37,7 @@ ANONYMIZATION_SCHEDULE = "events: anonymize participants past retention"
 
 def schedule_anonymization(sender, using="default", **kwargs):
     """Keep one daily django-q2 schedule that erases participants of events past their retention period."""
+    # models load only once the app registry is ready
     from django_q.models import Schedule
 
     Schedule.objects.using(using).update_or_create(

@@ -1,6 +1,7 @@
 """Participant exports for organizers (CSV for spreadsheets, XLSX for Excel users)."""
 
 import csv
+import datetime
 import io
 import re
 
@@ -27,9 +28,18 @@ def _columns():
             _("Channels"),
             lambda p: "; ".join(f"{c.get_platform_display()} {c.handle} ({c.followers})" for c in p.channels.all()),
         ),
-        (_("Registered at"), lambda p: timezone.localtime(p.created_at).strftime("%d/%m/%Y %H:%M")),
+        (_("Registered at"), lambda p: timezone.localtime(p.created_at).replace(tzinfo=None, microsecond=0)),
         (_("Reason for the decision"), lambda p: p.decision_reason),
     ]
+
+
+DATE_TIME_FORMAT = "%d/%m/%Y %H:%M"
+XLSX_DATE_TIME_FORMAT = "dd/mm/yyyy hh:mm"  # the same day-first layout, as a real date Excel can sort and filter
+XLSX_MAX_WIDTH = 60
+
+
+def _text_cell(value):
+    return value.strftime(DATE_TIME_FORMAT) if isinstance(value, datetime.datetime) else value
 
 
 def _safe_cell(value):
@@ -52,20 +62,37 @@ def participants_csv(participants):
     writer = csv.writer(buffer)
     writer.writerow([title for title, _get in columns])
     for participant in _in_vietnamese_order(participants):
-        writer.writerow([_safe_cell(get(participant)) for _title, get in columns])
+        writer.writerow([_safe_cell(_text_cell(get(participant))) for _title, get in columns])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def participants_xlsx(participants):
-    """An Excel workbook of the participants, rows in Vietnamese name order; returns bytes."""
+    """An Excel workbook of the participants, rows in Vietnamese name order; returns bytes.
+
+    Dates are real dates (Excel sorts and filters them), the header row stays frozen with filters on it,
+    and columns are as wide as their longest value up to XLSX_MAX_WIDTH characters.
+    """
     from openpyxl import Workbook  # slow import, only when exporting
+    from openpyxl.utils import get_column_letter
 
     columns = _columns()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Participants"))
-    sheet.append([title for title, _get in columns])
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Participants")
+    sheet.append([str(title) for title, _get in columns])
     for participant in _in_vietnamese_order(participants):
         sheet.append([_safe_cell(get(participant)) for _title, get in columns])
+    widths = [len(str(title)) for title, _get in columns]
+    for row in sheet.iter_rows(min_row=2):
+        for index, cell in enumerate(row):
+            if isinstance(cell.value, datetime.datetime):
+                cell.number_format = XLSX_DATE_TIME_FORMAT
+            shown = "" if cell.value is None else str(_text_cell(cell.value))
+            widths[index] = max(widths[index], len(shown))
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, XLSX_MAX_WIDTH)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

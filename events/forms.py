@@ -9,10 +9,11 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .consent import CONSENT_TEXTS
-from .enums import INVITATION_CATEGORIES, Category, ChannelPlatform, ConsentPurpose
+from .enums import DECISIONS, INVITATION_CATEGORIES, Category, ChannelPlatform, ConsentPurpose
 from .models import Channel, normalize_text
 
 NAME_PUNCTUATION = set(" .'-’")
+PHONE_CHARACTERS = set("0123456789 +-.()")
 
 
 def validate_person_name(value):
@@ -33,7 +34,13 @@ def validate_plain_text(value):
 
 
 def to_e164_vietnam(value):
-    """A Vietnamese (or international, with +) number in E.164, or a ValidationError."""
+    """A Vietnamese (or international, with +) number in E.164, or a ValidationError.
+
+    Only digits and the usual separators: phonenumbers would read "…0100x" or "ext. 5" as an
+    extension and keep going.
+    """
+    if not value.strip() or set(value) - PHONE_CHARACTERS:
+        raise ValidationError(_("Enter a valid phone number, e.g. 0912 345 678 or +84 912 345 678."))
     try:
         number = phonenumbers.parse(value, "VN")
     except phonenumbers.NumberParseException:
@@ -114,14 +121,20 @@ class ChannelForm(forms.ModelForm):
         fields = ["platform", "handle", "url", "followers"]
         labels = {"followers": _("Followers")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, optional=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.optional = optional  # read by events/_field.html: no required star
         self.fields["platform"].choices = [("", "—")] + list(ChannelPlatform.choices)
         self.fields["followers"].max_value = 10_000_000_000
         self.fields["followers"].widget.attrs["max"] = 10_000_000_000
 
 
 class BaseChannelFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index):
+        # One channel is required (clean below); the others are optional, so their labels carry no star.
+        # Their fields stay required as a group: a half-filled second channel is still an error.
+        return {**super().get_form_kwargs(index), "optional": index is not None and index > 0}
+
     def clean(self):
         super().clean()
         if any(self.errors):
@@ -155,6 +168,12 @@ class DecisionForm(forms.Form):
         max_length=2000,
         required=False,
     )
+
+
+class ApplicationDecisionForm(DecisionForm):
+    """One participant's decision, from their own admin page: the button pressed is the decision."""
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=[(d.value, d.label) for d in DECISIONS])
 
 
 class ProfileForm(forms.Form):

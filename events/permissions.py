@@ -2,14 +2,14 @@
 
 Roles are Django groups so organizers can grant them in the admin. A role holds
 permissions (ROLE_PERMISSIONS); an API token holds a subset of the same names
-as its scopes and can never do more than its user (see events.api.require).
+as its scopes and can never do more than its user (see events.common.api.require).
 Attendees have no account: their magic-link session names the participant
 records they own (see events.links), so their rights are "their own records
 only" and are checked by ownership, not by this table.
 
 To add a permission: add a constant, put it in PERMISSIONS with its label, give
 it to the roles that need it, and name it in the view or router
-(`require(request, permissions.can_x, permissions.X)`). tests/test_access_matrix.py
+(`require(request, permissions.X)`). tests/test_access_matrix.py
 checks every URL and API operation against the table.
 """
 
@@ -48,10 +48,11 @@ PERMISSIONS = {
     MANAGE_PAYMENTS: _("Mark transfers received, import statements, refund"),
 }
 
-# The matrix: role -> what it may do. Supervisors do everything door staff do, and undo.
+# The matrix: role -> what it may do. Supervisors do everything door staff do, undo, and watch
+# live arrivals (they decide where to send door staff when a queue builds up).
 ROLE_PERMISSIONS = {
     DOOR_STAFF: frozenset({SCAN, RUN_SIGNING_KIOSK}),
-    DOOR_SUPERVISOR: frozenset({SCAN, UNDO_SCAN, RUN_SIGNING_KIOSK}),
+    DOOR_SUPERVISOR: frozenset({SCAN, UNDO_SCAN, READ_ARRIVALS, RUN_SIGNING_KIOSK}),
     ORGANIZER: frozenset(PERMISSIONS),
 }
 
@@ -101,6 +102,10 @@ def is_door_supervisor(user):
     return has_permission(user, UNDO_SCAN)
 
 
+def can_watch_arrivals(user):
+    return has_permission(user, READ_ARRIVALS)
+
+
 def can_decide_applications(user):
     return has_permission(user, DECIDE_APPLICATIONS)
 
@@ -138,3 +143,8 @@ def can_write_agenda(user):
 def can_send_mail(user):
     """Compose, preview, send and retry e-mails to participants."""
     return is_organizer(user)
+
+
+def token_covers_event(token, event_id):
+    """A token bound to one event acts for that event only; an unbound token (or none) is not limited here."""
+    return token is None or token.event_id is None or token.event_id == event_id

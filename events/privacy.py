@@ -10,11 +10,14 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import audit, extensions
+from . import audit, extensions, links
+from .common.pdf import render_pdf
+from .consent import CONSENT_TEXTS
 from .declarations.services import erase_signer_data
 from .errors import Conflict
 from .models import ChainEntry, Consent, ErasureRequest, Event, Participant, new_participant_token
@@ -186,8 +189,6 @@ def _readable(value):
 
 def personal_data_pdf(participant):
     """The same data as a readable PDF (WeasyPrint, fonts with Vietnamese diacritics)."""
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
 
     html = render_to_string(
         "events/personal_data_pdf.html",
@@ -200,13 +201,15 @@ def personal_data_pdf(participant):
             "generated_at": timezone.now(),
         },
     )
-    return HTML(string=html).write_pdf()
+    return render_pdf(html)
 
 
-def request_erasure(*, participant):
+def request_erasure(*, participant, request=None):
     """The participant asks to be erased: done at once unless something needs an organizer.
 
-    Returns the ErasureRequest (state done, or pending with the reasons it waits).
+    Returns the ErasureRequest (state done, or pending with the reasons it waits;
+    see stop_while_pending for what stops at once). `request`, when given, is the
+    browser asking: it stays signed in to see the request's state.
     """
     if participant.anonymized_at is not None:
         raise Conflict("already_erased", _("This registration was already erased."))
@@ -215,11 +218,32 @@ def request_erasure(*, participant):
         return pending  # asked twice: one request is enough
     blockers = extensions.erasure_blockers(participant)
     erasure = ErasureRequest.objects.create(participant=participant, blockers=blockers)
-    audit.record(action="erasure.requested", obj=participant, blockers=blockers)
+    audit.record(action="events.participant.erasure_requested", obj=participant, blockers=blockers)
     if not blockers:
         erase_participant(participant=participant, by=None, reason="request", request=erasure)
         erasure.refresh_from_db()
+    else:
+        stop_while_pending(participant=participant, request=request)
     return erasure
+
+
+def stop_while_pending(*, participant, request=None):
+    """What an erasure request stops at once, before an organizer completes it.
+
+    Every personal link made so far and every other browser signed in as the
+    participant stop working, the API registration token is replaced (so the
+    signing PIN derived from it changes too) and optional consents are withdrawn.
+    The badge keeps admitting its holder until the organizer completes the
+    erasure: the pending reasons (a paid order, a signed declaration) are about
+    someone who may still be attending.
+    """
+    links.void_links(participant)
+    links.end_sessions(participant, keep=request)
+    Participant.objects.filter(pk=participant.pk).update(token=new_participant_token())
+    optional = [purpose for purpose, text in CONSENT_TEXTS.items() if not text.required]
+    Consent.objects.filter(participant=participant, purpose__in=optional, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now()
+    )
 
 
 def erase_participant(*, participant, by, reason, request=None):
@@ -245,7 +269,7 @@ def erase_participant(*, participant, by, reason, request=None):
         requests = ErasureRequest.objects.filter(participant=participant, state=ErasureRequest.State.PENDING)
         requests.update(state=ErasureRequest.State.DONE, done_at=now, done_by=by)
         audit.record(
-            action="participant.erased",
+            action="events.participant.erased",
             actor=by,
             obj=participant,
             reason=reason,

@@ -3,7 +3,11 @@
 from datetime import date, datetime
 from typing import Annotated
 
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
+
+# A row id in a path: beyond a 64-bit integer no row can exist, and SQLite would raise OverflowError
+# (a 500) on the lookup, so such an id answers 422 like any other invalid input.
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 class ErrorOut(Schema):
@@ -53,15 +57,6 @@ class RegistrationIn(Schema):
     consent_updates: bool = False
 
 
-class RegistrationOut(Schema):
-    id: int
-    event: str = Field(alias="event.slug")
-    category: str
-    status: str
-    full_name: str
-    token: str = Field(description="Keep it secret: it reads this registration's status.")
-
-
 class RegistrationStatusOut(Schema):
     id: int
     event: str = Field(alias="event.slug")
@@ -71,6 +66,20 @@ class RegistrationStatusOut(Schema):
     decision_reason: str
     decided_at: datetime | None
     full_name: str
+
+
+class RegistrationReceivedOut(Schema):
+    status: str = Field(description='Always "received", whether or not the address was already registered.')
+    message: str
+
+
+class LinkIn(Schema):
+    link: str = Field(max_length=500, description="The personal link from the e-mail, or its last part.")
+
+
+class RegistrationTokenOut(Schema):
+    token: str = Field(description="Keep it secret: it reads and acts for this registration (X-Registration-Token).")
+    registration: RegistrationStatusOut
 
 
 class ParticipantOut(Schema):

@@ -2,6 +2,7 @@
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from . import collation
 from .enums import EventStatus
@@ -10,6 +11,13 @@ from .models import Event, Participant, normalize_text
 
 def public_events():
     return Event.objects.exclude(status=EventStatus.DRAFT).order_by("-start_date")
+
+
+def events_for_staff():
+    """The events staff work on now: not over yet (local date), soonest first; if none, every event."""
+
+    events = list(Event.objects.filter(end_date__gte=timezone.localdate()).order_by("start_date", "pk"))
+    return events or list(Event.objects.order_by("-start_date", "pk"))
 
 
 def public_event(slug):

@@ -2,39 +2,54 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import audit, permissions
+from . import audit, extensions, permissions
+from .common.jobs import enqueue
 from .consent import CONSENT_TEXTS
 from .enums import DECISIONS, INVITATION_CATEGORIES, Category, ParticipantStatus
-from .errors import Conflict, DomainError
+from .errors import Conflict, DomainError, PermissionDenied
 from .models import ApiToken, Channel, Consent, Invitation, Participant, normalize_text
-from .tasks import enqueue
 
 
 def register_participant(*, event, category, fields, channels=(), consents, invitation_code=""):
     """Register one participant with their channels and consents, in one transaction.
 
     Regulators and platforms need a valid invitation code and are approved at
-    once; KOLs and businesses wait for an organizer's decision. The participant
-    is e-mailed their status and personal link after the commit; an approval
+    once; KOLs wait for an organizer's decision. The participant is e-mailed
+    their status and a personal link after the commit: opening that link is how
+    they prove the address is theirs (registering signs nobody in). An approval
     runs the events.extensions.on_approved hooks (free pass, badge) in a
     background job after the commit.
-    Raises DomainError (closed event, bad code, e-mail already registered).
+
+    An address already registered for the event answers exactly like a new
+    one (no one learns who registered) and its owner is e-mailed a personal
+    link instead; nothing is changed. Returns the new Participant, or None in
+    that case. Raises DomainError (closed event, bad code, bad category).
     """
     if not event.accepts_registrations:
         raise DomainError("registration_closed", _("Registration for this event is closed."))
     if category not in Category.values:
         raise DomainError("unknown_category", _("Unknown participant category."), field="category")
-    if Participant.objects.filter(event=event, email=fields["email"]).exists():
-        raise _already_registered()
+    if extensions.registration_path_for(event, category):
+        raise DomainError(
+            "register_by_order",
+            _("Businesses take part by ordering a pass for each representative in the ticket shop."),
+            field="category",
+        )
     invitation = None
     if category in INVITATION_CATEGORIES:
         invitation = _usable_invitation(event=event, category=category, code=invitation_code)
+    if Participant.objects.filter(event=event, email=fields["email"]).exists():
+        _tell_owner_of_repeat(event, fields["email"])
+        return None
     try:
         with transaction.atomic():
             if invitation is not None:
@@ -51,22 +66,42 @@ def register_participant(*, event, category, fields, channels=(), consents, invi
             _record_consents(participant, consents)
             enqueue("events.tasks.send_status_email", participant.pk)
             if invitation:
+                audit.record(
+                    action="events.application.approved_by_invitation",
+                    actor=None,
+                    obj=participant,
+                    invitation=invitation.code,
+                )
                 enqueue("events.tasks.after_approval", participant.pk)
     except IntegrityError:
         # Two submissions of one e-mail racing past the check above: the unique
-        # constraint lets exactly one in.
-        raise _already_registered()
+        # constraint lets exactly one in; the other is told like a repeat.
+        _tell_owner_of_repeat(event, fields["email"])
+        return None
     return participant
 
 
-def register_ticket_holder(*, event, category, fields, consents):
-    """Make the named holder of a paid pass an approved participant, creating or approving them.
+def _tell_owner_of_repeat(event, email):
+    """Someone registered again with an address on file: e-mail its owner a personal link, change nothing."""
+    participant = Participant.objects.filter(event=event, email=email, anonymized_at__isnull=True).first()
+    if participant is not None:
+        enqueue("events.tasks.send_repeat_registration_email", participant.pk)
+
+
+def register_ticket_holder(*, event, category, fields, consents, order_code=""):
+    """The named holder of a paid pass: returns their participant, creating an approved one if needed.
 
     Called by ticketing inside the payment's transaction (the buyer confirmed
-    the attendee agreed to the processing). An existing registration with the
-    same e-mail is approved rather than duplicated. The participant is e-mailed
-    their status and personal link after the commit, and the approval hooks run
-    (a free pass is skipped since they hold one; the badge is issued).
+    the attendee agreed to the processing). A pass never changes who someone
+    is or what the organizers decided (issue #16):
+    - a new address becomes an approved participant of `category` (the paid
+      pass is the business path's approval), audit-logged with the order;
+    - an address already registered keeps its category and decision; if it
+      is not approved (pending, waitlisted, rejected), the paid pass waits for
+      an organizer's decision and the audit log says so;
+    - an approved participant keeps their category; the badge job runs.
+    The participant is e-mailed after the commit (status and personal link for
+    a new one) and the approval hooks run for an approved one.
     """
     email = fields["email"].strip().lower()
     participant = Participant.objects.filter(event=event, email=email).first()
@@ -79,24 +114,19 @@ def register_ticket_holder(*, event, category, fields, consents):
             **{**fields, "email": email, "full_name": normalize_text(fields["full_name"])},
         )
         _record_consents(participant, consents)
+        audit.record(action="events.application.approved_by_payment", actor=None, obj=participant, order=order_code)
+        enqueue("events.tasks.send_status_email", participant.pk)
     elif participant.status != ParticipantStatus.APPROVED:
-        Participant.objects.filter(pk=participant.pk).update(
-            status=ParticipantStatus.APPROVED, decided_at=timezone.now(), updated_at=timezone.now()
+        audit.record(
+            action="events.application.pass_paid_while_undecided",
+            actor=None,
+            obj=participant,
+            order=order_code,
+            status=participant.status,
         )
-        participant.refresh_from_db()
-    else:
         return participant
-    enqueue("events.tasks.send_status_email", participant.pk)
     enqueue("events.tasks.after_approval", participant.pk)  # the badge; no second pass (it holds one)
     return participant
-
-
-def _already_registered():
-    return Conflict(
-        "already_registered",
-        _("This e-mail is already registered for this event. Use “Send me my link” to open your page."),
-        field="email",
-    )
 
 
 def _usable_invitation(*, event, category, code):
@@ -175,7 +205,7 @@ def decide_application(*, participant, decision, reason="", by):
         if decision == ParticipantStatus.APPROVED:
             enqueue("events.tasks.after_approval", participant.pk)
         audit.record(
-            action=f"application.{decision}",
+            action=f"events.application.{decision}",
             actor=by,
             obj=participant,
             previous=participant.status,
@@ -240,7 +270,7 @@ def issue_api_token(*, user, name, scopes, by=None):
     api_token = ApiToken(user=user, name=name, scopes=list(scopes))
     secret = new_api_token_secret(api_token)
     api_token.save()
-    audit.record(action="api_token.issued", actor=by or user, obj=api_token, name=name, scopes=list(scopes))
+    audit.record(action="events.api_token.issued", actor=by or user, obj=api_token, name=name, scopes=list(scopes))
     return api_token, secret
 
 
@@ -249,7 +279,7 @@ def revoke_api_token(*, api_token, by):
     if api_token.revoked_at is None:
         api_token.revoked_at = timezone.now()
         api_token.save(update_fields=["revoked_at"])
-        audit.record(action="api_token.revoked", actor=by, obj=api_token, name=api_token.name)
+        audit.record(action="events.api_token.revoked", actor=by, obj=api_token, name=api_token.name)
     return api_token
 
 
@@ -262,3 +292,64 @@ def correct_details(*, participant, fields):
     if changed:
         participant.save(update_fields=[*changed, "updated_at"])
     return sorted(changed)
+
+
+def move_event(*, event, start_date):
+    """Move an event to start on `start_date`, keeping its length; every app moves its own dated rows.
+
+    In one transaction: the event's dates, then each events.extensions.on_event_moved
+    receiver in order (ticketing undoes admissions made before the new doors open; the
+    agenda's sessions move and are republished). `manage.py seed_demo` moves the door
+    rehearsal to today with it. Audit-logged; moving to the same day is a no-op.
+    """
+    days = (start_date - event.start_date).days
+    if days == 0:
+        return event
+    with transaction.atomic():
+        event.start_date = start_date
+        event.end_date = event.end_date + timedelta(days=days)
+        event.save(update_fields=["start_date", "end_date"])
+        extensions.run_event_moved(event, days)
+        audit.record(action="events.event.moved", actor=None, obj=event, event=event, days=days)
+    return event
+
+
+def register_walk_in(*, event, category, fields, by):
+    """Register a person who arrives at a badge desk without having registered, approved at once.
+
+    Only desk staff holding the organizers' permission to approve applications
+    may (events.permissions.can_decide_applications): a walk-in skips the
+    organizers' review. Steps: permission, category, the e-mail not yet
+    registered for the event (Conflict: find them by name instead), then in one
+    transaction the approved participant, the audit entry
+    (events.participant.walk_in), and after the commit their status e-mail
+    (personal link) and the approval hooks. Returns the Participant.
+    """
+    if not permissions.can_decide_applications(by):
+        raise PermissionDenied("forbidden", _("Only staff who may approve applications can register a walk-in."))
+    if category not in Category.values:
+        raise DomainError("unknown_category", _("Unknown participant category."), field="category")
+    try:
+        validate_email(fields["email"])
+    except ValidationError:
+        raise DomainError("invalid_email", _("Enter a valid e-mail address."), field="email") from None
+    if Participant.objects.filter(event=event, email=fields["email"]).exists():
+        raise Conflict("already_registered", _("This e-mail is already registered: find the person by name."))
+    try:
+        with transaction.atomic():
+            participant = Participant.objects.create(
+                event=event,
+                category=category,
+                status=ParticipantStatus.APPROVED,
+                decided_by=by,
+                decided_at=timezone.now(),
+                decision_reason="walk-in",
+                **fields,
+            )
+            audit.record(action="events.participant.walk_in", actor=by, obj=participant)
+            enqueue("events.tasks.send_status_email", participant.pk)
+            enqueue("events.tasks.after_approval", participant.pk)
+    except IntegrityError:
+        # Two desks registering the same address at once: the unique constraint lets one in.
+        raise Conflict("already_registered", _("This e-mail is already registered: find the person by name.")) from None
+    return participant

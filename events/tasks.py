@@ -1,18 +1,14 @@
 """Background jobs (django-q2): take ids, switch to the recipient's language, call one function."""
 
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 
 from . import extensions
+from .campaigns import reminders
+from .campaigns import services as campaign_services
 from .mail import send_participant_mail
-from .models import Participant
-
-
-def enqueue(func_path, *args):
-    """Queue a job once the current transaction commits, so it never sees uncommitted rows."""
-    transaction.on_commit(lambda: async_task(func_path, *args))
+from .models import Campaign, Participant
+from .privacy import anonymize_expired as anonymize_expired_participants
 
 
 def send_status_email(participant_id):
@@ -29,6 +25,14 @@ def send_link_email(participant_id):
     send_participant_mail(participant, "magic_link", subject)
 
 
+def send_repeat_registration_email(participant_id):
+    """Someone registered again with this participant's address: send them their link (nothing changed)."""
+    participant = Participant.objects.select_related("event").get(pk=participant_id)
+    with translation.override(participant.language):
+        subject = _("You are already registered")
+    send_participant_mail(participant, "repeat_registration", subject)
+
+
 def after_approval(participant_id):
     """What the upper apps do once a participant is approved (ticketing issues and e-mails the badge)."""
     participant = Participant.objects.select_related("event").get(pk=participant_id)
@@ -37,21 +41,14 @@ def after_approval(participant_id):
 
 def send_campaign(campaign_id):
     """Send the pending and failed deliveries of one organizer e-mail (each recipient in their language)."""
-    from .campaigns import services
-    from .models import Campaign
-
-    services.send_pending(Campaign.objects.select_related("event").get(pk=campaign_id))
+    campaign_services.send_pending(Campaign.objects.select_related("event").get(pk=campaign_id))
 
 
 def send_due_reminders():
     """The scheduled day-before reminders (see events.apps for the schedule)."""
-    from .campaigns import reminders
-
     return [event.slug for event in reminders.send_due_reminders()]
 
 
 def anonymize_expired():
     """Daily: erase the participants of events whose retention period has ended (events.privacy)."""
-    from .privacy import anonymize_expired as run
-
-    return run()
+    return anonymize_expired_participants()

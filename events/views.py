@@ -1,7 +1,7 @@
 """Public pages: the event, registration, the personal page and magic links; the organizers' dashboard."""
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import dashboard as figures_of
-from . import extensions, links, permissions, privacy, selectors, services
+from . import extensions, links, organizer, permissions, privacy, selectors, services, steps
 from .consent import CONSENT_TEXTS
 from .enums import Category, ConsentPurpose
 from .errors import DomainError
@@ -26,6 +26,7 @@ def event_detail(request, slug):
     context = {
         "event": event,
         "categories": Category,
+        "business_path": extensions.registration_path_for(event, Category.BUSINESS),
         "links": extensions.event_links(event),
         "staff_links": _organizer_links(event, request.user) + extensions.staff_links(event, request.user),
     }
@@ -36,6 +37,7 @@ def _organizer_links(event, user):
     if not permissions.is_organizer(user):
         return []
     return [
+        (_("Organizer home"), reverse("events:organizer_home", args=[event.slug])),
         (_("Dashboard"), reverse("events:dashboard", args=[event.slug])),
         (_("E-mail to participants"), reverse("campaigns:list", args=[event.slug])),
     ]
@@ -46,12 +48,15 @@ def register(request, slug, category):
     event = selectors.public_event(slug)
     if category not in Category.values:
         raise Http404
+    elsewhere = extensions.registration_path_for(event, category)
+    if elsewhere:  # businesses register by ordering their representatives' passes
+        return redirect(elsewhere)
     data = request.POST if request.method == "POST" else None
     form = RegistrationForm(data, category=category)
     channels = ChannelFormSet(data, prefix="channels") if category == Category.KOL else None
     if data is not None and form.is_valid() and (channels is None or channels.is_valid()):
         try:
-            participant = services.register_participant(
+            services.register_participant(
                 event=event,
                 category=category,
                 fields=form.participant_fields(),
@@ -62,9 +67,9 @@ def register(request, slug, category):
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            links.remember_participant(request, participant)
-            messages.success(request, _("Thank you! Your registration has been received."))
-            return redirect("events:personal_page", slug=event.slug)
+            # The same answer for a new and a known address: the e-mailed link is the proof.
+            request.session[RECEIVED_KEY] = form.cleaned_data["email"]
+            return redirect("events:registration_received", slug=event.slug)
     status = 400 if data is not None else 200
     context = {
         "event": event,
@@ -75,6 +80,16 @@ def register(request, slug, category):
         "accepting": event.accepts_registrations,
     }
     return render(request, "events/register.html", context, status=status)
+
+
+RECEIVED_KEY = "registration_received_for"
+
+
+def registration_received(request, slug):
+    """After registering: where the personal link went (the page is the same whoever owns the address)."""
+    event = selectors.public_event(slug)
+    email = request.session.get(RECEIVED_KEY, "")
+    return render(request, "events/registration_received.html", {"event": event, "email": email})
 
 
 def personal_page(request, slug):
@@ -90,18 +105,36 @@ def personal_page(request, slug):
         "participant": participant,
         "channels": participant.channels.all(),
         "consents": consents,
+        "step": steps.next_step(participant),
         "panels": extensions.render_personal_panels(request, participant),
     }
     return render(request, "events/personal_page.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 def magic_login(request, slug, signed):
+    """A personal link: the GET shows one button, the POST spends the link and opens the page.
+
+    Two steps because mail scanners fetch every link in a message: a GET must not
+    spend it (events.links).
+    """
     event = selectors.public_event(slug)
     try:
-        participant = links.participant_from_link(event, signed)
+        if request.method == "POST":
+            participant = links.spend_link(event, signed)
+        else:
+            participant = links.participant_from_link(event, signed)
     except DomainError as error:
         context = {"event": event, "form": LinkRequestForm(), "link_error": error.message}
         return render(request, "events/link_request.html", context, status=400)
+    if request.method == "GET":
+        response = render(request, "events/link_open.html", {"event": event, "participant": participant})
+        response["Cache-Control"] = "no-store"
+        # The address is the credential: never send it to another site. "same-origin", not
+        # "no-referrer": with no referrer at all Chromium sends `Origin: null` on the form's POST
+        # and the CSRF check refuses it.
+        response["Referrer-Policy"] = "same-origin"
+        return response
     links.remember_participant(request, participant)
     return redirect("events:personal_page", slug=slug)
 
@@ -140,20 +173,30 @@ def sign_out(request, slug):
 
 
 def _organizer_event(request, slug):
-    # Anonymous visitors are sent to sign in (staff_member_required); signed-in non-organizers get 403.
+    # Anonymous visitors are sent to sign in (login_required: the staff sign-in page); signed-in non-organizers get 403.
     if not permissions.is_organizer(request.user):
         raise PermissionDenied
     return selectors.event_for_staff(slug)
 
 
-@staff_member_required
+@login_required
+def organizer_home(request, slug):
+    """The organizer home of one event: headline figures, the to-do list, every organizer tool."""
+    event = _organizer_event(request, slug)
+    context = {"event": event, "home": organizer.home(event, request.user)}
+    context.update(organizer.navigation(event, request.user, "home"))
+    return render(request, "events/organizer_home.html", context)
+
+
+@login_required
 def dashboard(request, slug):
     """The organizers' dashboard page; the charts load their data from dashboard_data."""
     event = _organizer_event(request, slug)
-    return render(request, "events/dashboard.html", {"event": event})
+    context = {"event": event, **organizer.navigation(event, request.user, "dashboard")}
+    return render(request, "events/dashboard.html", context)
 
 
-@staff_member_required
+@login_required
 def dashboard_data(request, slug):
     event = _organizer_event(request, slug)
     figures = [
@@ -163,7 +206,7 @@ def dashboard_data(request, slug):
     return JsonResponse({"figures": figures}, json_dumps_params={"ensure_ascii": False})
 
 
-@staff_member_required
+@login_required
 def dashboard_csv(request, slug, key):
     event = _organizer_event(request, slug)
     item = figures_of.figure(event, key)
@@ -226,7 +269,7 @@ def request_erasure(request, slug):
         if not form.is_valid():
             return render(request, "events/erasure.html", {"event": event, "form": form}, status=400)
         try:
-            erasure = privacy.request_erasure(participant=participant)
+            erasure = privacy.request_erasure(participant=participant, request=request)
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("events:personal_page", slug=slug)
@@ -234,6 +277,12 @@ def request_erasure(request, slug):
             request.session.flush()
             messages.success(request, _("Your personal data has been erased."))
             return redirect("events:event_detail", slug=slug)
-        messages.info(request, _("Your request has been received; an organizer will complete it shortly."))
+        messages.info(
+            request,
+            _(
+                "Your request has been received; an organizer will complete it shortly. Your personal links "
+                "and other signed-in devices have been stopped; your badge still admits you until then."
+            ),
+        )
         return redirect("events:personal_page", slug=slug)
     return render(request, "events/erasure.html", {"event": event, "form": form})

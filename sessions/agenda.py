@@ -143,6 +143,16 @@ class Agenda:
     def track(self, slug):
         return next((t for t in self.tracks if t.slug == slug), None)
 
+    def person(self, pk):
+        """(AgendaPerson, [(session, role label)]) of someone on this version's sessions, or None.
+
+        Only people the published agenda names have a page: the snapshot is what is public.
+        """
+        appearances = [(s, p) for s in self.sessions for p in s.people if p.id == pk]
+        if not appearances:
+            return None
+        return appearances[0][1], [(session, person.role_label) for session, person in appearances]
+
     def select(self, *, day: date | None = None, room=None, track=None, search=""):
         term = fold(search)
         return [

@@ -10,8 +10,8 @@ from ninja import Router, Status
 
 from events import permissions
 from events import selectors as event_selectors
-from events.api import STAFF_AUTH, RegistrationTokenAuth, require
-from events.schemas import ErrorOut
+from events.common.api import STAFF_AUTH, RegistrationTokenAuth, require, require_event
+from events.schemas import ErrorOut, RowId
 
 from . import selectors, services
 from .errors import ConflictsFound
@@ -28,34 +28,53 @@ from .schemas import (
 )
 
 router = Router(tags=["agenda"])
-WRITE_SCOPE = "agenda:write"
 
 
-@router.get("/events/{slug}/agenda", response={200: AgendaOut, 404: ErrorOut}, auth=None, summary="Published agenda")
+@router.get(
+    "/events/{slug}/agenda",
+    operation_id="read_published_agenda",
+    response={200: AgendaOut, 404: ErrorOut},
+    auth=None,
+    summary="Published agenda",
+)
 def published_agenda(request, slug: str):
+    """The latest published agenda of an event: days, rooms, sessions with their speakers and moderators, times
+    in the event's time zone. No login needed.
+    """
     return selectors.published_agenda(event_selectors.public_event(slug))
 
 
 @router.get(
     "/events/{slug}/agenda/versions",
+    operation_id="list_agenda_versions",
     response={200: list[PublicationOut], 404: ErrorOut},
     auth=None,
     summary="Published versions and their changelogs",
 )
 def versions(request, slug: str):
+    """Every published version of the agenda with its changelog (what moved, what was added or dropped), newest
+    first.
+    """
     event = event_selectors.public_event(slug)
     return selectors.publications(event)
 
 
 @router.get(
     "/events/{slug}/agenda/draft",
+    operation_id="read_agenda_draft",
     response={200: DraftOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     auth=STAFF_AUTH,
     summary="The working draft with live conflicts (organizers)",
 )
 def draft(request, slug: str):
-    require(request, permissions.is_organizer, WRITE_SCOPE)
-    return selectors.builder_data(event_selectors.event_for_staff(slug))
+    """The organizers' working draft of the agenda with the conflicts it has now (a room or a speaker twice at
+    once). Needs an organizer of that event (scope agenda:write).
+    """
+    require(request, permissions.WRITE_AGENDA)
+    event = event_selectors.event_for_staff(slug)
+    require_event(request, event)
+    require_event(request, event)
+    return selectors.builder_data(event)
 
 
 @router.post(
@@ -65,8 +84,12 @@ def draft(request, slug: str):
     summary="Add a session to the draft (organizers)",
 )
 def create_session(request, slug: str, payload: SessionIn):
-    require(request, permissions.is_organizer, WRITE_SCOPE)
+    """Adds a session to the draft agenda; answers the session with any conflicts it creates. Needs an organizer
+    of that event.
+    """
+    require(request, permissions.WRITE_AGENDA)
     event = event_selectors.event_for_staff(slug)
+    require_event(request, event)
     changes = payload.dict(exclude={"people", "override"})
     people = [(person.participant_id, person.role) for person in payload.people]
     try:
@@ -84,9 +107,13 @@ def create_session(request, slug: str, payload: SessionIn):
     auth=STAFF_AUTH,
     summary="Move, resize or edit a draft session (organizers)",
 )
-def update_session(request, session_id: int, payload: SessionPatch):
-    require(request, permissions.is_organizer, WRITE_SCOPE)
+def update_session(request, session_id: RowId, payload: SessionPatch):
+    """Moves, resizes or edits a draft session; only the fields sent change. Needs an organizer of the session's
+    event.
+    """
+    require(request, permissions.WRITE_AGENDA)
     session = get_object_or_404(Session, pk=session_id, cancelled_at__isnull=True)
+    require_event(request, session.event_id)
     changes = payload.dict(exclude={"people", "override"}, exclude_unset=True)
     people = None if payload.people is None else [(p.participant_id, p.role) for p in payload.people]
     try:
@@ -100,39 +127,53 @@ def update_session(request, session_id: int, payload: SessionPatch):
 
 @router.delete(
     "/agenda/sessions/{session_id}",
+    operation_id="delete_session",
     response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     auth=STAFF_AUTH,
     summary="Take a session off the draft (organizers)",
 )
-def remove_session(request, session_id: int):
-    require(request, permissions.is_organizer, WRITE_SCOPE)
+def remove_session(request, session_id: RowId):
+    """Takes a session off the draft agenda; published versions keep it until the next publication. Needs an
+    organizer of the session's event.
+    """
+    require(request, permissions.WRITE_AGENDA)
     session = get_object_or_404(Session.objects.select_related("event"), pk=session_id, cancelled_at__isnull=True)
+    require_event(request, session.event_id)
     services.remove_session(session=session, by=request.user)
     return Status(204, None)
 
 
 @router.post(
     "/events/{slug}/agenda/publications",
+    operation_id="publish_agenda",
     response={201: PublicationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     auth=STAFF_AUTH,
     summary="Publish the draft as the next version (organizers)",
 )
 def publish(request, slug: str):
-    require(request, permissions.is_organizer, WRITE_SCOPE)
+    """Publishes the draft as the next agenda version with its changelog; attendees with a reservation are told
+    of changes. Needs an organizer of that event.
+    """
+    require(request, permissions.WRITE_AGENDA)
     event = event_selectors.event_for_staff(slug)
+    require_event(request, event)
     return Status(201, services.publish_agenda(event=event, by=request.user))
 
 
 @router.post(
     "/agenda/sessions/{session_id}/reservation",
+    operation_id="reserve_seat",
     response={200: ReservationOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
     auth=RegistrationTokenAuth(),
     summary="Reserve a seat, or a waitlist place when full (X-Registration-Token)",
 )
-def reserve(request, session_id: int):
+def reserve(request, session_id: RowId):
+    """Reserves a seat in a session for the token's holder, or a place on its waiting list when full; reserving
+    twice answers the existing reservation.
+    """
     session = get_object_or_404(Session.objects.select_related("event"), pk=session_id)
     reservation = services.reserve_seat(session=session, participant=request.auth)
-    return {"session_id": session.pk, "status": reservation.status}
+    return _reservation_out(session.pk, reservation)
 
 
 @router.delete(
@@ -141,7 +182,8 @@ def reserve(request, session_id: int):
     auth=RegistrationTokenAuth(),
     summary="Give a seat or waitlist place back (X-Registration-Token)",
 )
-def cancel_reservation(request, session_id: int):
+def cancel_reservation(request, session_id: RowId):
+    """Gives a seat or waiting-list place back; the next person on the waiting list is offered the seat."""
     session = get_object_or_404(Session, pk=session_id)
     services.cancel_reservation(session=session, participant=request.auth)
     return {"session_id": session.pk, "status": None}
@@ -149,13 +191,22 @@ def cancel_reservation(request, session_id: int):
 
 @router.get(
     "/agenda/sessions/{session_id}/reservation",
+    operation_id="read_my_reservation",
     response={200: ReservationOut, 401: ErrorOut, 404: ErrorOut},
     auth=RegistrationTokenAuth(),
     summary="My reservation for a session (X-Registration-Token)",
 )
-def my_reservation(request, session_id: int):
+def my_reservation(request, session_id: RowId):
+    """The token holder's reservation for a session: reserved, waiting (with position) or none."""
     reservation = Reservation.objects.filter(session_id=session_id, participant=request.auth).first()
-    return {"session_id": session_id, "status": reservation.status if reservation else None}
+    return _reservation_out(session_id, reservation)
+
+
+def _reservation_out(session_id, reservation):
+    if reservation is None:
+        return {"session_id": session_id, "status": None}
+    position = selectors.waitlist_positions(reservation.participant).get(session_id)
+    return {"session_id": session_id, "status": reservation.status, "waitlist_position": position}
 
 
 def _conflicts(error):

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,31 +15,45 @@ class AgendaConfig(AppConfig):
         from events.extensions import (
             demo_seeder,
             event_link,
+            on_event_moved,
+            organizer_todos,
+            organizer_tools,
             personal_panel,
             recipient_filter,
             register_session_door,
+            register_session_doors,
             reminder_attachment,
         )
 
-        from . import mailing
-
-        from . import privacy  # noqa: F401 (registers personal data sections)
+        from . import (
+            mailing,
+            organizer,
+            privacy,  # noqa: F401 (registers personal data sections)
+        )
         from .demo import seed_agenda
-        from .selectors import session_door
+        from .selectors import session_door, session_doors
+        from .services import move_sessions
         from .views import personal_panel as agenda_panel
 
         personal_panel(order=30)(agenda_panel)
         demo_seeder(order=30)(seed_agenda)
+        on_event_moved(move_sessions)  # events.services.move_event: the agenda keeps its clock
         event_link(order=10)(agenda_link)
         register_session_door(session_door)  # ticketing's session check-in asks through events
+        register_session_doors(session_doors)  # the scanner page lists them as doors to choose
         recipient_filter("session", label=mailing.LABEL, choices=mailing.session_choices, order=30)(
             mailing.filter_by_session
         )
         reminder_attachment(mailing.agenda_attachment)
+        organizer_todos(order=30)(organizer.todos)
+        organizer_tools(order=15)(organizer.tools)  # the builder before ticketing's door tools
+        register_floor_privacy()
+
+
+def register_floor_privacy():
+    """The roundtable floor's sections of the data export and its eraser register on import."""
+    from .floor import privacy  # noqa: F401
 
 
 def agenda_link(event):
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    return [(_("Agenda"), reverse("agenda:agenda", args=[event.slug]))]
+    return [(gettext("Agenda"), reverse("agenda:agenda", args=[event.slug]))]

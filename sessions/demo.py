@@ -1,4 +1,4 @@
-"""Demo agenda for `manage.py seed_demo`: rooms, four tracks, two published days with people and seats."""
+"""Demo agenda for `manage.py seed_demo`: rooms, four tracks, two published days (one for a one-day event)."""
 
 from datetime import datetime, time, timedelta
 
@@ -10,6 +10,7 @@ from events.models import Participant
 
 from .enums import PersonRole, SessionFormat, SessionLanguage
 from .models import Room, Session, SessionPerson, Track
+from .services import publish_agenda
 
 ROOMS = [
     ("Hội trường Thống Nhất", "Reunification Hall", 800, "Tầng 1"),
@@ -187,6 +188,8 @@ def seed_agenda(event):
         Participant.objects.filter(event=event, status=ParticipantStatus.APPROVED).order_by("category", "pk")[:60]
     )
     for index, (day, start, minutes, room, track, fmt, vi, en, seats) in enumerate(PLAN):
+        if event.start_date + timedelta(days=day) > event.end_date:
+            continue  # a one-day event (the door rehearsal) keeps the first day's sessions
         starts = timezone.make_aware(
             datetime.combine(event.start_date + timedelta(days=day), time.fromisoformat(start))
         )
@@ -219,8 +222,6 @@ def _people(session, speakers, index, fmt):
 
 
 def _publish(event):
-    from .services import publish_agenda
-
     organizer = get_user_model().objects.filter(is_staff=True).order_by("pk").first()
     if organizer is not None:
         publish_agenda(event=event, by=organizer)

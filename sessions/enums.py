@@ -36,7 +36,27 @@ class ChangeKind(models.TextChoices):
     REMOVED = "removed", _("Removed")
     MOVED = "moved", _("Moved to another room")
     RETIMED = "retimed", _("New time")
+    SEATS = "seats", _("Reserved seats changed")
 
 
 # Changes that people on the session or holding a seat are told about by e-mail.
 NOTIFIED_CHANGES = frozenset({ChangeKind.REMOVED, ChangeKind.MOVED, ChangeKind.RETIMED})
+
+
+class QuestionStatus(models.TextChoices):
+    """A question from the floor: waiting for the moderator, shown to the room, hidden, or answered."""
+
+    PENDING = "pending", _("Waiting for the moderator")
+    APPROVED = "approved", _("Shown to the room")
+    HIDDEN = "hidden", _("Hidden")
+    ANSWERED = "answered", _("Answered")
+
+
+# Questions the room sees (and may vote on, while not answered).
+VISIBLE_QUESTIONS = frozenset({QuestionStatus.APPROVED, QuestionStatus.ANSWERED})
+
+
+class PollStatus(models.TextChoices):
+    DRAFT = "draft", _("Not opened yet")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")

@@ -27,6 +27,7 @@ def icalendar(agenda, *, event, sessions, name):
     UID is the session's stable uid; SEQUENCE is the published version, so a
     subscribed calendar sees a moved session as an update of the same event.
     """
+    # ~250 ms to import: only calendar feeds pay for it
     from icalendar import Calendar, Event
 
     calendar = Calendar()
@@ -124,6 +125,7 @@ def _json_event(session, event):
 
 def frab_xml(agenda, *, event):
     """The agenda as frab-compatible schedule.xml (voc/schedule XSD), as UTF-8 bytes."""
+    # only the frab export needs lxml
     from lxml import etree
 
     root = etree.Element("schedule")

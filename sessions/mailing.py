@@ -4,9 +4,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from events.errors import NotFound
+
 from . import exports, selectors
 from .enums import ReservationStatus
-from events.errors import NotFound
 from .models import Bookmark, Reservation, Session, SessionPerson
 
 LABEL = _("Session")

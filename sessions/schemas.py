@@ -189,3 +189,4 @@ class DraftOut(Schema):
 class ReservationOut(Schema):
     session_id: int
     status: str | None
+    waitlist_position: int | None = Field(None, description="Place on the waitlist (1 = next to get a seat)")

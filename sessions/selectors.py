@@ -6,11 +6,12 @@ from django.utils.translation import gettext as _
 from events import collation
 from events.enums import ParticipantStatus
 from events.errors import NotFound
-from events.models import Participant
+from events.extensions import SessionDoor
+from events.models import Participant, localized
 
 from . import conflicts
 from .agenda import Agenda
-from .enums import ReservationStatus
+from .enums import ReservationStatus, SessionFormat
 from .models import Bookmark, Publication, Reservation, Room, Session, SessionPerson, Track
 
 
@@ -87,9 +88,29 @@ def personal_choices(participant):
     return bookmarks, reservations
 
 
+def waitlist_positions(participant):
+    """{session id: place on its waitlist, 1 = next to get a seat} for the sessions the participant waits for.
+
+    Places follow the promotion order of services.cancel_reservation (created_at, then pk): one query.
+    """
+    waiting = Reservation.objects.filter(status=ReservationStatus.WAITLISTED)
+    mine = waiting.filter(participant=participant).values("session_id")
+    positions, places = {}, {}
+    for session_id, participant_id in (
+        waiting.filter(session_id__in=mine)
+        .order_by("session_id", "created_at", "pk")
+        .values_list("session_id", "participant_id")
+    ):
+        places[session_id] = places.get(session_id, 0) + 1
+        if participant_id == participant.pk:
+            positions[session_id] = places[session_id]
+    return positions
+
+
 def personal_agenda(agenda, participant):
     """The participant's chosen sessions in time order, each with the chosen sessions it clashes with."""
     bookmarks, reservations = personal_choices(participant)
+    positions = waitlist_positions(participant)
     chosen = [s for s in agenda.sessions if s.id in bookmarks or s.id in reservations]
     entries = []
     for session in chosen:
@@ -99,6 +120,7 @@ def personal_agenda(agenda, participant):
                 "session": session,
                 "bookmarked": session.id in bookmarks,
                 "reservation": reservations.get(session.id),
+                "waitlist_position": positions.get(session.id),
                 "clashes": clashes,
             }
         )
@@ -138,7 +160,6 @@ def session_door(session_id, participant_id):
     reservations keeps its confirmed seats for their holders; the rest of the
     room is for walk-ins. A session without reservations offers the whole room.
     """
-    from events.extensions import SessionDoor
 
     reserved = Reservation.objects.filter(
         session=OuterRef("pk"), participant_id=participant_id, status=ReservationStatus.CONFIRMED
@@ -156,3 +177,24 @@ def session_door(session_id, participant_id):
         reserved=row["reserved"],
         walk_in_seats=max(row["room__capacity"] - row["seats_taken"], 0),
     )
+
+
+def session_doors(event):
+    """The event's sessions (not cancelled) a door scanner can keep, roundtables first, then by start (one query)."""
+    from events.extensions import SessionDoorChoice  # as in session_door above
+
+    sessions = (
+        Session.objects.filter(event=event, cancelled_at__isnull=True)
+        .select_related("room")
+        .order_by("starts_at", "pk")
+    )
+    roundtables_first = sorted(sessions, key=lambda session: session.format != SessionFormat.ROUNDTABLE)
+    return [
+        SessionDoorChoice(
+            session_id=session.pk,
+            title=localized(session, "title"),
+            starts_at=session.starts_at,
+            room=localized(session.room, "name"),
+        )
+        for session in roundtables_first
+    ]

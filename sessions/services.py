@@ -1,13 +1,15 @@
 """Every write to the agenda: planning sessions, publishing versions, bookmarks and seat reservations."""
 
+from datetime import timedelta
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events.common.jobs import enqueue
 from events.enums import ParticipantStatus
 from events.models import Event, Participant, normalize_text
-from events.tasks import enqueue
 
 from . import conflicts, selectors
 from .enums import NOTIFIED_CHANGES, PersonRole, ReservationStatus, SessionFormat, SessionLanguage
@@ -28,6 +30,21 @@ EDITABLE = (
     "ends_at",
     "capacity",
 )
+
+
+def move_sessions(event, days):
+    """The event moved by `days` (events.services.move_event): its sessions move with it, on the same clock.
+
+    Inside move_event's transaction: every session's start and end shift by whole
+    days (one UPDATE), then an agenda that was published is published again, by the
+    organizer of its last version, so attendees see the new days and those holding a
+    seat are e-mailed (publish_agenda).
+    """
+    shift = timedelta(days=days)
+    Session.objects.filter(event=event).update(starts_at=F("starts_at") + shift, ends_at=F("ends_at") + shift)
+    last = Publication.objects.filter(event=event).order_by("-number").first()
+    if last is not None:
+        publish_agenda(event=event, by=last.published_by)
 
 
 def create_session(*, event, changes, people=(), by, override=False):
@@ -237,7 +254,8 @@ def cancel_reservation(*, session, participant):
             return None
         waiting = (
             Reservation.objects.select_for_update()
-            .filter(session=session, status=ReservationStatus.WAITLISTED)
+            # An erased person's place is not offered (their reservations go at erasure; older data may remain).
+            .filter(session=session, status=ReservationStatus.WAITLISTED, participant__anonymized_at__isnull=True)
             .order_by("created_at", "pk")
             .first()
         )

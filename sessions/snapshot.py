@@ -55,7 +55,7 @@ def _session(session):
 
 
 def changelog(before, after):
-    """What changed between two snapshots, session by session: added, removed, moved, retimed."""
+    """What changed between two snapshots, session by session: added, removed, moved, retimed, seats."""
     old = {s["uid"]: s for s in (before or {}).get("sessions", [])}
     new = {s["uid"]: s for s in after["sessions"]}
     rooms = {r["id"]: r for r in (before or {}).get("rooms", []) + after["rooms"]}
@@ -69,6 +69,9 @@ def changelog(before, after):
             entries.append(_entry(ChangeKind.MOVED, session, _room(previous, rooms), _room(session, rooms)))
         if not _same_time(previous, session):
             entries.append(_entry(ChangeKind.RETIMED, session, _when(previous), _when(session)))
+        if previous.get("capacity") != session["capacity"]:
+            before, after = {"capacity": previous.get("capacity")}, {"capacity": session["capacity"]}
+            entries.append(_entry(ChangeKind.SEATS, session, before, after))
     for uid, session in old.items():
         if uid not in new:
             entries.append(_entry(ChangeKind.REMOVED, session, _where(session, rooms), None))

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views
+from .floor import views as floor
 
 app_name = "agenda"
 
@@ -11,6 +12,8 @@ urlpatterns = [
     path("changes/", views.changes, name="changes"),
     path("tracks.css", views.track_styles, name="track_styles"),
     path("s/<int:pk>/", views.session_detail, name="session"),
+    path("s/<int:pk>.ics", views.calendar_session, name="calendar_session"),
+    path("people/<int:pk>/", views.person, name="person"),
     path("s/<int:pk>/bookmark/", views.bookmark, name="bookmark"),
     path("s/<int:pk>/unbookmark/", views.unbookmark, name="unbookmark"),
     path("s/<int:pk>/reserve/", views.reserve, name="reserve"),
@@ -22,4 +25,24 @@ urlpatterns = [
     path("schedule.xml", views.frab_xml, name="frab_xml"),
     path("schedule.json", views.frab_json, name="frab_json"),
     path("builder/", views.builder, name="builder"),
+    # The open roundtable live (sessions/floor/)
+    path("s/<int:pk>/floor/", floor.floor, name="floor"),
+    path("s/<int:pk>/floor/live/", floor.floor_live, name="floor_live"),
+    path("s/<int:pk>/floor/ask/", floor.floor_ask, name="floor_ask"),
+    path("s/<int:pk>/floor/q/<int:question_id>/vote/", floor.floor_vote, name="floor_vote"),
+    path("s/<int:pk>/floor/q/<int:question_id>/unvote/", floor.floor_unvote, name="floor_unvote"),
+    path("s/<int:pk>/floor/poll/<int:poll_id>/answer/", floor.floor_answer_poll, name="floor_answer_poll"),
+    path("s/<int:pk>/floor/feedback/", floor.floor_feedback, name="floor_feedback"),
+    path("s/<int:pk>/feedback/", floor.feedback, name="floor_feedback_read"),
+    path("s/<int:pk>/moderate/", floor.moderate, name="floor_moderate"),
+    path("s/<int:pk>/moderate/live/", floor.moderate_live, name="floor_moderate_live"),
+    path("s/<int:pk>/moderate/q/<int:question_id>/", floor.moderate_question, name="floor_moderate_question"),
+    path("s/<int:pk>/moderate/q/<int:question_id>/block/", floor.moderate_block, name="floor_block"),
+    path("s/<int:pk>/moderate/questions-open/", floor.moderate_questions_open, name="floor_questions_open"),
+    path("s/<int:pk>/moderate/polls/", floor.poll_create, name="floor_poll_create"),
+    path("s/<int:pk>/moderate/polls/<int:poll_id>/open/", floor.poll_open, name="floor_poll_open"),
+    path("s/<int:pk>/moderate/polls/<int:poll_id>/close/", floor.poll_close, name="floor_poll_close"),
+    path("s/<int:pk>/moderate/export.<str:fmt>", floor.export, name="floor_export"),
+    path("s/<int:pk>/wall/<str:wall_token>/", floor.wall_page, name="floor_wall"),
+    path("s/<int:pk>/wall/<str:wall_token>/live/", floor.wall_live, name="floor_wall_live"),
 ]

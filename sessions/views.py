@@ -1,28 +1,30 @@
 """Agenda pages: public agenda and session pages, exports, the attendee's own choices, the organizers' builder."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from events import links, permissions
+from events import links, organizer, permissions
 from events import selectors as event_selectors
 from events.errors import DomainError, NotFound
 from events.models import Participant
 
 from . import exports, selectors, services
 from .agenda import Agenda
-from .enums import PersonRole, SessionFormat, SessionLanguage
+from .enums import PersonRole, ReservationStatus, SessionFormat, SessionLanguage
+from .grid import day_grid
 from .models import Session
 
 CALENDAR_SALT = "agenda.personal-calendar"
@@ -50,10 +52,15 @@ def agenda(request, slug):
     sessions = published.select(day=None if (search or room or track) else day, room=room, track=track, search=search)
     participant = links.current_participant(request, event)
     bookmarks, reservations = selectors.personal_choices(participant) if participant else (set(), {})
+    view = "grid" if request.GET.get("view") == "grid" else "list"
     context = {
         "event": event,
         "agenda": published,
+        "view": view,
+        # The grid is one day's; a search or filter narrows that day instead of listing every day.
+        "grid": day_grid([s for s in sessions if s.day == day], published.rooms) if view == "grid" else None,
         "day": day,
+        "positions": selectors.waitlist_positions(participant) if reservations else {},
         "room": room,
         "track": track,
         "search": search,
@@ -96,8 +103,19 @@ def session_detail(request, slug, pk):
         "participant": participant,
         "bookmarked": session.id in bookmarks,
         "reservation": reservations.get(session.id),
+        "waitlist_position": selectors.waitlist_positions(participant).get(session.id) if reservations else None,
     }
     return render(request, "agenda/session.html", context)
+
+
+def person(request, slug, pk):
+    """A speaker's or moderator's page: who they are and their sessions on the published agenda."""
+    event, published = _agenda(slug)
+    found = published.person(pk)
+    if found is None:
+        raise Http404
+    who, appearances = found
+    return render(request, "agenda/person.html", {"event": event, "person": who, "appearances": appearances})
 
 
 def _seats_left(seats, session):
@@ -152,11 +170,11 @@ def _personal_action(request, slug, pk, action, done):
     if session is None:
         raise Http404
     try:
-        action(session=session, participant=participant)
+        result = action(session=session, participant=participant)
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, done)
+        messages.success(request, done(result) if callable(done) else done)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         target = reverse("agenda:session", kwargs={"slug": slug, "pk": pk})
@@ -175,7 +193,17 @@ def unbookmark(request, slug, pk):
 
 @require_POST
 def reserve(request, slug, pk):
-    return _personal_action(request, slug, pk, services.reserve_seat, _("Your reservation is saved."))
+    return _personal_action(request, slug, pk, services.reserve_seat, _reserved_message)
+
+
+def _reserved_message(reservation):
+    # Joining a full session's waitlist must not read as a reserved seat.
+    if reservation.status == ReservationStatus.CONFIRMED:
+        return _("Your seat is reserved.")
+    position = selectors.waitlist_positions(reservation.participant).get(reservation.session_id)
+    return _(
+        "The session is full: you are number %(position)s on the waitlist. We will e-mail you if a seat frees up."
+    ) % {"position": position}
 
 
 @require_POST
@@ -183,9 +211,20 @@ def cancel_reservation(request, slug, pk):
     return _personal_action(request, slug, pk, services.cancel_reservation, _("Your reservation is cancelled."))
 
 
-def _calendar_response(request, event, published, sessions, name, filename):
-    with translation.override(request.GET.get("lang") if request.GET.get("lang") in ("vi", "en") else None):
-        body = exports.icalendar(published, event=event, sessions=sessions, name=name)
+def _feed_language(request):
+    """A feed speaks the language of the page that linked it (its ?lang=), Vietnamese when none is given.
+
+    Calendar apps and conference apps fetch feeds without the visitor's cookie or
+    Accept-Language, so the request's own language would be an accident of the client.
+    """
+    asked = request.GET.get("lang")
+    return asked if asked in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _calendar_response(request, event, published, sessions, name, filename, *, language=None):
+    """`name` is a function, called in the feed's language like the body (calendar apps show it as the title)."""
+    with translation.override(language or _feed_language(request)):
+        body = exports.icalendar(published, event=event, sessions=sessions, name=name())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
@@ -193,7 +232,15 @@ def _calendar_response(request, event, published, sessions, name, filename):
 
 def calendar_all(request, slug):
     event, published = _agenda(slug)
-    return _calendar_response(request, event, published, published.sessions, event.name, f"{slug}.ics")
+    return _calendar_response(request, event, published, published.sessions, lambda: event.name, f"{slug}.ics")
+
+
+def calendar_session(request, slug, pk):
+    event, published = _agenda(slug)
+    session = published.session(pk)
+    if session is None:
+        raise Http404
+    return _calendar_response(request, event, published, [session], lambda: session.title, f"session-{pk}.ics")
 
 
 def calendar_room(request, slug, room_id):
@@ -202,7 +249,8 @@ def calendar_room(request, slug, room_id):
     if room is None:
         raise Http404
     sessions = published.select(room=room)
-    return _calendar_response(request, event, published, sessions, f"{event.name} · {room.name}", f"room-{room_id}.ics")
+    filename = f"room-{room_id}.ics"
+    return _calendar_response(request, event, published, sessions, lambda: f"{event.name} · {room.name}", filename)
 
 
 def calendar_track(request, slug, track_slug):
@@ -211,7 +259,8 @@ def calendar_track(request, slug, track_slug):
     if track is None:
         raise Http404
     sessions = published.select(track=track)
-    return _calendar_response(request, event, published, sessions, f"{event.name} · {track.name}", f"{track_slug}.ics")
+    filename = f"{track_slug}.ics"
+    return _calendar_response(request, event, published, sessions, lambda: f"{event.name} · {track.name}", filename)
 
 
 def personal_calendar_token(participant):
@@ -229,22 +278,26 @@ def calendar_personal(request, slug, token):
     if participant is None:
         raise Http404
     sessions = selectors.calendar_sessions(published, participant)
-    with translation.override(participant.language):
-        name = _("My agenda") + f" · {event.name}"
-    return _calendar_response(request, event, published, sessions, name, "my-agenda.ics")
+    language = participant.language  # a subscription is fetched for months: the person's own language
+    title = lambda: _("My agenda") + f" · {event.name}"  # noqa: E731 (evaluated in the person's language)
+    return _calendar_response(request, event, published, sessions, title, "my-agenda.ics", language=language)
 
 
 def frab_xml(request, slug):
     event, published = _agenda(slug)
-    return HttpResponse(exports.frab_xml(published, event=event), content_type="application/xml; charset=utf-8")
+    with translation.override(_feed_language(request)):
+        body = exports.frab_xml(published, event=event)
+    return HttpResponse(body, content_type="application/xml; charset=utf-8")
 
 
 def frab_json(request, slug):
     event, published = _agenda(slug)
-    return JsonResponse(exports.frab_json(published, event=event), json_dumps_params={"ensure_ascii": False})
+    with translation.override(_feed_language(request)):
+        body = exports.frab_json(published, event=event)
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
-@staff_member_required
+@login_required
 def builder(request, slug):
     if not permissions.is_organizer(request.user):
         raise Http404
@@ -256,6 +309,8 @@ def builder(request, slug):
         "session_languages": SessionLanguage.choices,
         "roles": PersonRole.choices,
         "participants": selectors.speaker_choices(event),
+        # Day tabs as people read them ("Thứ 7 14/8"), formatted here in the page's language.
+        "day_labels": {day.isoformat(): formats.date_format(day, "D j/n") for day in _event_days(event)},
         "messages_js": {
             "roles": {value: str(label) for value, label in PersonRole.choices},
             "saved": _("Saved."),
@@ -268,6 +323,17 @@ def builder(request, slug):
             "role": _("Role"),
             "remove": _("Remove"),
             "pending": _("not approved"),
+            "publishConfirm": _(
+                "Publish the draft as the public agenda? Everyone sees it at once, "
+                "and people on moved or cancelled sessions are e-mailed."
+            ),
+            "publishConflicts": _("Conflicts still saved in the draft (%(count)s):"),
+            "publishClean": _("No conflicts in the draft."),
         },
     }
+    context.update(organizer.navigation(event, request.user, "agenda_builder"))
     return render(request, "agenda/builder.html", context)
+
+
+def _event_days(event):
+    return [event.start_date + timedelta(days=n) for n in range((event.end_date - event.start_date).days + 1)]

@@ -18,7 +18,13 @@ if REDIS_URL:  # noqa: F405
     REDIS_URL = urlsplit(REDIS_URL)._replace(path=f"/{_database}").geturl()  # noqa: F405
     CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
     Q_CLUSTER["redis"] = REDIS_URL  # noqa: F405
-    CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
+    # A gunicorn started by tests/abuse/ is given the prefix of the test that started it, so both count
+    # in the same place (its workers would otherwise each take a prefix of their own pid).
+    CACHES["default"]["KEY_PREFIX"] = os.environ.get("TEST_CACHE_KEY_PREFIX", f"test-{os.getpid()}")  # noqa: F405
+else:
+    # One file cache per xdist worker: cache.clear() in one worker must not wipe another's counters.
+    # A gunicorn started by a test with the same PYTEST_XDIST_WORKER shares it (tests/abuse/).
+    CACHES["default"]["LOCATION"] = str(DATA_DIR / f"test-cache-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests only
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
@@ -28,8 +34,17 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns 
 # Each xdist worker has its own test database, so it gets its own media folder
 # too (badge PDFs are cached there by participant id, which repeats across workers).
 MEDIA_ROOT = DATA_DIR / f"test-media-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405
+DEMO_BADGE_DIR = DATA_DIR / f"test-demo-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405
 
 # The suite registers, scans and signs in far more often than one person could;
-# tests/test_abuse.py sets real limits explicitly.
-RATE_LIMIT_REGISTRATION = RATE_LIMIT_MAGIC_LINK = RATE_LIMIT_LOGIN = RATE_LIMIT_SCAN = (100_000, 60)  # noqa: F405
-LOGIN_LOCKOUT_FAILURES = LOGIN_LOCKOUT_FAILURES_ANY_ADDRESS = 100_000
+# tests/test_abuse.py sets real limits explicitly, and a server started by tests/abuse/ takes the
+# ones its test puts in the environment.
+for _name in ("RATE_LIMIT_REGISTRATION", "RATE_LIMIT_MAGIC_LINK", "RATE_LIMIT_LOGIN", "RATE_LIMIT_SCAN", "RATE_LIMIT_ORDER",
+              "RATE_LIMIT_FLOOR_QUESTION", "RATE_LIMIT_FLOOR_VOTE"):
+    if _name not in os.environ:
+        globals()[_name] = (100_000, 60)
+for _name in ("LOGIN_LOCKOUT_FAILURES", "LOGIN_LOCKOUT_FAILURES_ANY_ADDRESS"):
+    if _name not in os.environ:
+        globals()[_name] = 100_000
+# Tests place many orders for one buyer; tests/ticketing/test_orders.py sets the real cap explicitly.
+TICKETING_MAX_OPEN_ORDERS_PER_BUYER = 100_000

@@ -14,7 +14,7 @@ HOW TO ADD A ROW
     HTML page, keyed by "namespace:url_name":
         URLS["checkin:arrivals"] = expect("GET", denied=302, door=200, supervisor=200, organizer=200)
     API operation, keyed by its operationId in /api/v1/openapi.json:
-        API_OPERATIONS["ticketing_api_checkin_search"] = expect(
+        API_OPERATIONS["search_participants"] = expect(
             "GET", denied=401, door=200, supervisor=200, organizer=200, tokens={SCAN: 200})
 
     expect(method, denied=<status for everyone not named>, <actor>=<status>, ...,
@@ -53,7 +53,7 @@ from events.permissions import (
     UNDO_SCAN,
     WRITE_AGENDA,
 )
-from tests.events.factories import make_participant
+from tests.events.factories import make_participant, open_personal_link
 
 ROLES = ("anon", "attendee", "door", "supervisor", "organizer")
 
@@ -97,15 +97,22 @@ URLS = {
     "events:event_detail": public(),
     "events:register": public(),
     "events:request_link": public("POST", 400),  # the same answer whoever asks; empty form is 400
-    "events:magic_login": public(status=302),  # the signed link is the credential
+    "events:magic_login": public(),  # the signed link is the credential; the GET only shows a button
+    "events:registration_received": public(),  # the same page whoever registered with whatever address
     "events:personal_page": public(),  # without a session it shows the "ask for a link" form
     "events:sign_out": public("POST", 302),
     "ticketing:buy": public(),
+    "ticketing:order_placed": public(),
     "ticketing:stripe_webhook": public("POST", 400),  # the Stripe signature is the credential
+    # SePay's API key / Casso's signature is the credential: without it everyone gets 401.
+    "ticketing:sepay_webhook": public("POST", 401),
+    "ticketing:casso_webhook": public("POST", 401),
     "agenda:agenda": public(),
     "agenda:changes": public(),
     "agenda:track_styles": public(),
     "agenda:session": public(),
+    "agenda:calendar_session": public(),
+    "agenda:person": public(),  # only people named on the published agenda have a page
     "agenda:calendar": public(),
     "agenda:calendar_room": public(),
     "agenda:calendar_track": public(),
@@ -114,10 +121,18 @@ URLS = {
     "declarations:public": public(),
     "declarations:canonical_text": public(),
     "declarations:sealed_pdf": public(status=404),  # not sealed yet: nobody
-    "declarations:kiosk_login": public(),
+    "kiosk_login": public(status=302),  # the kiosk's old sign-in address forwards to the staff sign-in
+    # The one staff sign-in, its landing pages, and pairing a phone by code.
+    "staff:sign_in": expect("GET", 200, door=302, supervisor=302, organizer=302),  # signed in: sent on
+    "staff:sign_out": public("POST", 302),
+    "staff:home": expect("GET", **STAFF_PAGE, door=302, supervisor=302, organizer=302),
+    "staff:events": expect("GET", **STAFF_PAGE, door=200, supervisor=200, organizer=200),
+    "ticketing:pair_device": public(),
     # Capability URLs: the token in the address is the credential.
     "ticketing:order": public(),
     "ticketing:pay_by_card": public("POST", 302),
+    "ticketing:confirm": public("POST", 302),
+    "ticketing:choose_transfer": public("POST", 302),
     "ticketing:cancel": public("POST", 302),
     "ticketing:receipt": public(status=404),  # unpaid order: no receipt for anyone
     "agenda:calendar_personal": public(),
@@ -135,14 +150,14 @@ URLS = {
     "declarations:kiosk": expect("GET", **STAFF_PAGE, door=200, supervisor=200, organizer=200),
     # Staff get past the check; without a kiosk name in the session they go back to scanning.
     "declarations:kiosk_confirm": expect("GET", **STAFF_PAGE, door=302, supervisor=302, organizer=302),
-    "agenda:builder": expect("GET", **STAFF_PAGE, organizer=200),
+    "agenda:builder": expect("GET", **STAFF_PAGE, door=404, supervisor=404, organizer=200),
     "ticketing:print_job_download": expect("GET", 404, organizer=200),
     # Door check-in pages.
     "ticketing:scanner": expect("GET", **STAFF_PAGE, door=200, supervisor=200, organizer=200),
     # The scanner's service worker and web app manifest (offline door check-in).
     "ticketing:scanner_service_worker": expect("GET", **STAFF_PAGE, door=200, supervisor=200, organizer=200),
     "ticketing:scanner_manifest": expect("GET", **STAFF_PAGE, door=200, supervisor=200, organizer=200),
-    "ticketing:arrivals": expect("GET", **STAFF_PAGE, door=403, supervisor=403, organizer=200),
+    "ticketing:arrivals": expect("GET", **STAFF_PAGE, door=403, supervisor=200, organizer=200),
     "ticketing:scanner_devices": expect("GET", **STAFF_PAGE, door=403, supervisor=403, organizer=200),
     "ticketing:revoke_scanner_device": expect("POST", **STAFF_PAGE, door=403, supervisor=403, organizer=302),
     # Organizer e-mail (signed-in staff without the organizer role are refused).
@@ -155,15 +170,40 @@ URLS = {
     "campaigns:retry": expect("POST", **STAFF_PAGE, door=403, supervisor=403, organizer=302),
     "campaigns:release": expect("POST", **STAFF_PAGE, door=403, supervisor=403, organizer=302),
     "campaigns:opt_out": public(),  # the signed link is the credential
-    # The organizers' dashboard.
-    "events:dashboard": expect("GET", **STAFF_PAGE, organizer=200),
-    "events:dashboard_data": expect("GET", **STAFF_PAGE, organizer=200),
-    "events:dashboard_csv": expect("GET", **STAFF_PAGE, organizer=200),
+    # The organizer home and the organizers' dashboard.
+    "events:organizer_home": expect("GET", **STAFF_PAGE, door=403, supervisor=403, organizer=200),
+    "events:dashboard": expect("GET", **STAFF_PAGE, door=403, supervisor=403, organizer=200),
+    "events:dashboard_data": expect("GET", **STAFF_PAGE, door=403, supervisor=403, organizer=200),
+    "events:dashboard_csv": expect("GET", **STAFF_PAGE, door=403, supervisor=403, organizer=200),
     # The attendee's own personal data: see, correct, download, erase.
     "events:edit_details": expect("GET", 404, attendee=200),
     "events:my_data_json": expect("GET", 404, attendee=200),
     "events:my_data_pdf": expect("GET", 404, attendee=200),
     "events:request_erasure": expect("GET", 404, attendee=200),
+    # The roundtable floor (sessions/floor/): the phone page and its live region are public (signed-in
+    # people can act there); its POSTs answer everyone with a redirect back (and a message: "open your
+    # personal link first", or the domain error of an empty form).
+    "agenda:floor": public(),
+    "agenda:floor_live": public(),
+    "agenda:floor_ask": public("POST", 302),
+    "agenda:floor_vote": public("POST", 302),
+    "agenda:floor_unvote": public("POST", 302),
+    "agenda:floor_answer_poll": public("POST", 302),
+    "agenda:floor_feedback": public("POST", 302),
+    # The session's moderator (attendee A is not) and organizers; everyone else is told "not found".
+    "agenda:floor_moderate": expect("GET", 404, organizer=200),
+    "agenda:floor_moderate_live": expect("GET", 404, organizer=200),
+    "agenda:floor_moderate_question": expect("POST", 404, organizer=302),
+    "agenda:floor_block": expect("POST", 404, organizer=302),
+    "agenda:floor_questions_open": expect("POST", 404, organizer=302),
+    "agenda:floor_poll_create": expect("POST", 404, organizer=302),
+    "agenda:floor_poll_open": expect("POST", 404, organizer=302),
+    "agenda:floor_poll_close": expect("POST", 404, organizer=302),
+    "agenda:floor_export": expect("GET", 404, organizer=200),  # organizers only: it names every sender
+    "agenda:floor_feedback_read": expect("GET", 404, organizer=200),  # and the session's people (B, not A)
+    # The wall's signed address is the credential (the moderator's page gives it).
+    "agenda:floor_wall": public(),
+    "agenda:floor_wall_live": public(),
 }
 
 PUBLIC_API = {"denied": 200, "token_denied": 200}
@@ -172,73 +212,85 @@ REGISTRATION_TOKEN_ONLY = {"denied": 401, "token_denied": 401}
 
 # --- API operations, keyed by operationId ------------------------------------------
 API_OPERATIONS = {
-    "events_api_list_events": expect("GET", **PUBLIC_API),
-    "events_api_register": expect("POST", 422, token_denied=422),  # public; the empty body is refused
-    "events_api_registration_status": expect("GET", **REGISTRATION_TOKEN_ONLY),
-    "events_api_list_participants": expect("GET", 403, anon=401, attendee=401, organizer=200, tokens={READ_PARTICIPANTS: 200}),
-    "events_api_decide": expect("POST", 403, anon=401, attendee=401, organizer=400, tokens={DECIDE_APPLICATIONS: 400}),
-    "events_api_decide_many": expect(
+    "list_events": expect("GET", **PUBLIC_API),
+    "register_participant": expect("POST", 422, token_denied=422),  # public; the empty body is refused
+    "read_my_registration": expect("GET", **REGISTRATION_TOKEN_ONLY),
+    "list_participants": expect("GET", 403, anon=401, attendee=401, organizer=200, tokens={READ_PARTICIPANTS: 200}),
+    "decide_application": expect("POST", 403, anon=401, attendee=401, organizer=400, tokens={DECIDE_APPLICATIONS: 400}),
+    "decide_applications": expect(
         "POST", 403, anon=401, attendee=401, organizer=400, tokens={DECIDE_APPLICATIONS: 400}
     ),
     # Public, with organizer-only fields for READ_SIGNATURES (checked in tests/events/declarations).
-    "events_declarations_api_list_declarations": expect("GET", **PUBLIC_API),
-    "events_declarations_api_list_signatures": expect("GET", **PUBLIC_API),
-    "events_declarations_api_verify": expect("GET", **PUBLIC_API),
-    "ticketing_api_my_badge": expect("GET", **REGISTRATION_TOKEN_ONLY),
-    "ticketing_api_my_badge_pdf": expect("GET", **REGISTRATION_TOKEN_ONLY),
-    "ticketing_api_participant_badge": expect(
+    "list_declarations": expect("GET", **PUBLIC_API),
+    "list_signatures": expect("GET", **PUBLIC_API),
+    "verify_declaration_chain": expect("GET", **PUBLIC_API),
+    "read_my_badge": expect("GET", **REGISTRATION_TOKEN_ONLY),
+    "download_my_badge_pdf": expect("GET", **REGISTRATION_TOKEN_ONLY),
+    "read_participant_badge": expect(
         "GET", 403, anon=401, attendee=401, organizer=200, tokens={MANAGE_BADGES: 200}
     ),
-    "ticketing_api_participant_badge_pdf": expect(
+    "download_participant_badge_pdf": expect(
         "GET", 403, anon=401, attendee=401, organizer=200, tokens={MANAGE_BADGES: 200}
     ),
-    "ticketing_api_badge_keys": expect("GET", **PUBLIC_API),  # public keys, for offline verification
-    "ticketing_api_ticket_types": expect("GET", **PUBLIC_API),
-    "ticketing_api_create_order": expect("POST", 422, token_denied=422),  # public; the empty body is refused
-    "ticketing_api_read_order": expect("GET", **REGISTRATION_TOKEN_ONLY),  # order token or registration token
-    "ticketing_api_checkin_scan": expect(
+    "list_badge_keys": expect("GET", **PUBLIC_API),  # public keys, for offline verification
+    "list_ticket_types": expect("GET", **PUBLIC_API),
+    "create_order": expect("POST", 422, token_denied=422),  # public; the empty body is refused
+    "read_order": expect("GET", **REGISTRATION_TOKEN_ONLY),  # order token or registration token
+    "choose_bank_transfer": expect("POST", **REGISTRATION_TOKEN_ONLY),  # the order token only
+    "exchange_personal_link": expect("POST", 400, token_denied=400),  # the e-mailed link is the credential
+    "scan_badge": expect(
         "POST", 403, anon=401, attendee=401, door=200, supervisor=200, organizer=200, tokens={SCAN: 200}
     ),
     # The supervisor undoes the admission first; later allowed callers find it already undone (409).
-    "ticketing_api_checkin_undo": expect(
+    "undo_check_in": expect(
         "POST", 403, anon=401, attendee=401, supervisor=200, organizer=409, tokens={UNDO_SCAN: 409}
     ),
-    "ticketing_api_checkin_search": expect(
+    "search_participants": expect(
         "GET", 403, anon=401, attendee=401, door=200, supervisor=200, organizer=200, tokens={SCAN: 200}
     ),
     # Participant B is admitted by the first allowed caller; later ones are told "already checked in" (200).
-    "ticketing_api_checkin_admit": expect(
+    "admit_participant": expect(
         "POST", 403, anon=401, attendee=401, door=200, supervisor=200, organizer=200, tokens={SCAN: 200}
     ),
-    "ticketing_api_checkin_arrivals": expect(
-        "GET", 403, anon=401, attendee=401, organizer=200, tokens={READ_ARRIVALS: 200}
+    "list_arrivals": expect(
+        "GET", 403, anon=401, attendee=401, supervisor=200, organizer=200, tokens={READ_ARRIVALS: 200}
     ),
+    # The badge desk: a scan's permission; a reprint without a reason is answered 200 (it asks for one).
+    "print_badge_on_arrival": expect(
+        "POST", 403, anon=401, attendee=401, door=200, supervisor=200, organizer=200, tokens={SCAN: 200}
+    ),
+    "print_badge_by_name": expect(
+        "POST", 403, anon=401, attendee=401, door=200, supervisor=200, organizer=200, tokens={SCAN: 200}
+    ),
+    # A walk-in skips the organizers' review: door staff need the organizers' permission too (and a
+    # token both scopes). The body's category is unknown, so the allowed caller gets 400, nothing saved.
+    "register_walk_in": expect("POST", 403, anon=401, attendee=401, organizer=400),
     # Offline scanning: the same permission as a scan, to keep the lists and to send the queued scans.
-    "ticketing_api_checkin_offline_data": expect(
+    "download_offline_data": expect(
         "GET", 403, anon=401, attendee=401, door=200, supervisor=200, organizer=200, tokens={SCAN: 200}
     ),
-    "ticketing_api_checkin_sync": expect(
+    "sync_offline_scans": expect(
         "POST", 403, anon=401, attendee=401, door=200, supervisor=200, organizer=200, tokens={SCAN: 200}
     ),
-    "sessions_api_published_agenda": expect("GET", **PUBLIC_API),
-    "sessions_api_versions": expect("GET", **PUBLIC_API),
-    "sessions_api_draft": expect("GET", 403, anon=401, attendee=401, organizer=200, tokens={WRITE_AGENDA: 200}),
+    "read_published_agenda": expect("GET", **PUBLIC_API),
+    "list_agenda_versions": expect("GET", **PUBLIC_API),
+    "read_agenda_draft": expect("GET", 403, anon=401, attendee=401, organizer=200, tokens={WRITE_AGENDA: 200}),
     # The body's times are backwards, so an allowed caller gets 400 and nothing is saved.
-    "sessions_api_create_session": expect(
+    "create_session": expect(
         "POST", 403, anon=401, attendee=401, organizer=400, tokens={WRITE_AGENDA: 400}
     ),
-    "sessions_api_update_session": expect(
+    "update_session": expect(
         "PATCH", 403, anon=401, attendee=401, organizer=200, tokens={WRITE_AGENDA: 200}
     ),
     # The organizer removes the session; the token then finds nothing (404).
-    "sessions_api_remove_session": expect(
+    "delete_session": expect(
         "DELETE", 403, anon=401, attendee=401, organizer=204, tokens={WRITE_AGENDA: 404}
     ),
     # Nothing changed since the world published the agenda: allowed callers get 409.
-    "sessions_api_publish": expect("POST", 403, anon=401, attendee=401, organizer=409, tokens={WRITE_AGENDA: 409}),
-    "sessions_api_reserve": expect("POST", **REGISTRATION_TOKEN_ONLY),
-    "sessions_api_cancel_reservation": expect("DELETE", **REGISTRATION_TOKEN_ONLY),
-    "sessions_api_my_reservation": expect("GET", **REGISTRATION_TOKEN_ONLY),
+    "publish_agenda": expect("POST", 403, anon=401, attendee=401, organizer=409, tokens={WRITE_AGENDA: 409}),
+    "reserve_seat": expect("POST", **REGISTRATION_TOKEN_ONLY),
+    "cancel_reservation": expect("DELETE", **REGISTRATION_TOKEN_ONLY),
+    "read_my_reservation": expect("GET", **REGISTRATION_TOKEN_ONLY),
 }
 
 # Not walked: the admin has its own login (checked in test_admin_*), the API is
@@ -255,9 +307,9 @@ class World:
     def __init__(self, event, organizer, door_staff):
         from django.contrib.auth.models import Group, User
 
+        from tests.ticketing.factories import make_free_type
         from ticketing.services import issue_badge
         from ticketing.services.issuing import issue_free_pass
-        from tests.ticketing.factories import make_free_type
 
         self.event = event
         self.organizer = organizer
@@ -303,11 +355,35 @@ class World:
             from sessions.services import publish_agenda
             from tests.agenda.factories import make_session
 
-            session = make_session(self.event, self.room, track=self.track)
+            session = make_session(self.event, self.room, track=self.track, people=[self.b])  # B speaks
             publish_agenda(event=self.event, by=self.organizer)
             return session
 
         return self.lazy("session", build)
+
+    @property
+    def floor_question(self):
+        def build():
+            from sessions.floor import services
+
+            services.floor_of(self.session)
+            return services.ask_question(session=self.session, participant=self.b, text="B hỏi: KOL có cần giấy phép?")
+
+        return self.lazy("floor_question", build)
+
+    @property
+    def floor_poll(self):
+        from sessions.floor import services
+
+        return self.lazy(
+            "floor_poll", lambda: services.create_poll(session=self.session, question="Đồng ý?", options=["Có", "Không"])
+        )
+
+    def wall_token(self):
+        from sessions.floor.wall import wall_token
+
+        self.floor_question  # noqa: B018 (the floor exists, so its live addresses answer)
+        return wall_token(self.session)
 
     @property
     def declaration(self):
@@ -399,13 +475,25 @@ PARAMS_BY_NAME = {
     "key": lambda w: "registrations",
     "code": lambda w: w.order.code,
     "token": lambda w: w.order.token,
+    "question_id": lambda w: w.floor_question.pk,
+    "poll_id": lambda w: w.floor_poll.pk,
+    "fmt": lambda w: "csv",
+    "wall_token": lambda w: w.wall_token(),
 }
 # Where a parameter name means something else in one URL.
 PARAMS_BY_URL = {
+    # B's link: the attendee actor spends A's links (a spent link voids the older ones).
+    "events:magic_login": {"signed": lambda w: w.magic_signed(w.b)},
     "agenda:calendar_personal": {"token": lambda w: w.calendar_token(w.a)},
+    "agenda:person": {"pk": lambda w: w.b.pk},
     "campaigns:opt_out": {"token": lambda w: w.opt_out_token(w.a)},
     **{f"campaigns:{name}": {"pk": lambda w: w.campaign.pk} for name in ("detail", "edit", "progress", "send", "retry", "release")},
     "declarations:kiosk_confirm": {"token": lambda w: w.kiosk_token(w.a)},
+    # A live/ address answers once the session's floor exists (its page was opened): the question makes it.
+    **{
+        name: {"pk": lambda w: (w.floor_question, w.session.pk)[1]}
+        for name in ("agenda:floor_live", "agenda:floor_moderate_live")
+    },
 }
 
 
@@ -413,12 +501,19 @@ PARAMS_BY_URL = {
 # permissions, so an empty body would answer 422 to everyone. Each body is valid
 # but harmless (an unknown decision, an unknown badge code).
 BODIES = {
-    "events_api_decide": lambda w: {"decision": "khong-ro"},
-    "events_api_decide_many": lambda w: {"decision": "khong-ro", "participant_ids": [w.a.pk]},
-    "ticketing_api_checkin_scan": lambda w: {"code": "KHONG-PHAI-MA", "gate": "Cổng A"},
-    "ticketing_api_checkin_admit": lambda w: {"participant": w.b.pk, "gate": "Cổng A", "event": w.event.slug},
-    "ticketing_api_checkin_sync": lambda w: {"event": w.event.slug, "device_id": "may-quet-1", "scans": []},
-    "sessions_api_create_session": lambda w: {
+    "decide_application": lambda w: {"decision": "khong-ro"},
+    "exchange_personal_link": lambda w: {"link": "khong-phai-lien-ket"},
+    "decide_applications": lambda w: {"decision": "khong-ro", "participant_ids": [w.a.pk]},
+    "scan_badge": lambda w: {"code": "KHONG-PHAI-MA", "gate": "Cổng A"},
+    "admit_participant": lambda w: {"participant": w.b.pk, "gate": "Cổng A", "event": w.event.slug},
+    "sync_offline_scans": lambda w: {"event": w.event.slug, "device_id": "may-quet-1", "scans": []},
+    "print_badge_on_arrival": lambda w: {"code": "KHONG-PHAI-MA", "gate": "Bàn in", "event": w.event.slug},
+    "print_badge_by_name": lambda w: {"participant": w.b.pk, "gate": "Bàn in", "event": w.event.slug, "mode": "print"},
+    "register_walk_in": lambda w: {
+        "gate": "Bàn in", "event": w.event.slug, "full_name": "Khách Vãng Lai", "email": "khach@example.vn",
+        "category": "khong-ro",
+    },  # fmt: skip
+    "create_session": lambda w: {
         "title_vi": "Phiên thử",
         "room_id": w.room.pk,
         "starts_at": "2027-08-14T13:00:00+07:00",
@@ -429,9 +524,9 @@ BODIES = {
 
 # Query strings for API reads that need them.
 QUERIES = {
-    "ticketing_api_checkin_search": lambda w: f"?event={w.event.slug}&q=Cuong",
-    "ticketing_api_checkin_arrivals": lambda w: f"?event={w.event.slug}",
-    "ticketing_api_checkin_offline_data": lambda w: f"?event={w.event.slug}",
+    "search_participants": lambda w: f"?event={w.event.slug}&q=Cuong",
+    "list_arrivals": lambda w: f"?event={w.event.slug}",
+    "download_offline_data": lambda w: f"?event={w.event.slug}",
 }
 
 
@@ -485,8 +580,8 @@ def make_client(actor, world):
 
     client = Client()
     if actor == "attendee":
-        # The attendee opens their magic link, as in real life.
-        client.get(reverse("events:magic_login", kwargs={"slug": world.event.slug, "signed": world.magic_signed(world.a)}))
+        # The attendee opens their personal link, as in real life.
+        open_personal_link(client, world.a)
     elif actor == "door":
         client.force_login(world.door_staff)
     elif actor == "supervisor":
@@ -512,9 +607,14 @@ def world(event, organizer, door_staff, settings, tmp_path):
 
 
 def outcome(response):
-    """The status, or "login" for a redirect to a login page (the usual refusal for HTML staff pages)."""
-    if response.status_code == 302 and "login" in response["Location"]:
-        return "login"
+    """The status; "login" for a redirect to the staff sign-in page (the usual refusal for HTML staff pages),
+    "admin_login" for one to the admin's own login (only admin pages may send anyone there)."""
+    if response.status_code == 302:
+        location = response["Location"]
+        if location.startswith(reverse("staff:sign_in") + "?"):
+            return "login"
+        if location.startswith(reverse("admin:login")):
+            return "admin_login"
     return response.status_code
 
 
@@ -589,7 +689,7 @@ def admin_changelists():
 def test_admin_sends_anonymous_and_non_staff_to_its_login(name, world):
     observed = observe(world, ("anon", "attendee", "door", "supervisor"), "GET", reverse(name))
 
-    assert observed == {"anon": "login", "attendee": "login", "door": "login", "supervisor": "login"}
+    assert observed == {"anon": "admin_login", "attendee": "admin_login", "door": "admin_login", "supervisor": "admin_login"}
 
 
 # --- An attendee never reaches another attendee's records ---------------------------------
@@ -615,10 +715,11 @@ def test_attendee_cannot_open_another_participants_page_with_a_forged_link(atten
     signed_for_a = world.magic_signed(world.a)
     forged = signed_for_a.replace(str(world.a.pk), str(world.b.pk), 1)
 
-    response = attendee_client.get(reverse("events:magic_login", kwargs={"slug": world.event.slug, "signed": forged}))
+    url = reverse("events:magic_login", kwargs={"slug": world.event.slug, "signed": forged})
+    shown, spent = attendee_client.get(url), attendee_client.post(url)
     page = attendee_client.get(reverse("events:personal_page", kwargs={"slug": world.event.slug}))
 
-    assert response.status_code in (302, 400)
+    assert (shown.status_code, spent.status_code) == (400, 400)
     assert world.b.full_name not in page.content.decode()
     assert world.a.full_name in page.content.decode()
 
@@ -657,3 +758,83 @@ def test_a_personal_calendar_token_cannot_be_rewritten_for_another_participant(w
     url = reverse("agenda:calendar_personal", kwargs={"slug": world.event.slug, "token": forged})
 
     assert Client().get(url).status_code == 404
+
+
+# --- A token bound to one event acts for that event only (issue #16) -----------------------
+
+TOKEN_OPERATIONS = sorted(op for op, row in API_OPERATIONS.items() if row.tokens)
+# A scan names no event: a bound device's scan is judged within its own event (a badge of another
+# event is refused there), so it answers 200 without acting for the other event.
+OTHER_EVENT_STATUS = {"scan_badge": 200}
+
+
+def bound_token_client(world, event):
+    from django.test import Client
+
+    from events.services import issue_api_token
+
+    api_token, secret = issue_api_token(user=world.organizer, name="máy của sự kiện", scopes=sorted(TOKEN_SCOPES))
+    api_token.event = event
+    api_token.save(update_fields=["event"])
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+def api_request_for(operation_id, world):
+    method, template = api_operations()[operation_id]
+    parameters = [part[1:-1] for part in template.split("/") if part.startswith("{")]
+    path = template.format(**fill(operation_id, parameters, world)) + (
+        QUERIES[operation_id](world) if operation_id in QUERIES else ""
+    )
+    return method, path, BODIES[operation_id](world) if operation_id in BODIES else None
+
+
+@pytest.fixture
+def other_event(db):
+    from datetime import date
+
+    from events.models import Event
+
+    return Event.objects.create(
+        slug="kol-2028", name_vi="Hội nghị KOL lần thứ hai", name_en="Second KOL Conference",
+        start_date=date(2028, 8, 12), end_date=date(2028, 8, 13), venue="Hà Nội", status="published",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("operation_id", TOKEN_OPERATIONS)
+def test_a_token_of_another_event_is_refused_by_every_token_operation(operation_id, world, other_event):
+    """A token of event 2 with every scope once read event 1's participants and badge codes and undid its admission."""
+    method, path, body = api_request_for(operation_id, world)
+
+    response = request(bound_token_client(world, other_event), method, path, body)
+
+    assert response.status_code == OTHER_EVENT_STATUS.get(operation_id, 403), response.content
+    if response.status_code == 403:
+        assert response.json()["code"] in {"token_other_event", "device_other_event"}
+
+
+@pytest.mark.parametrize("operation_id", TOKEN_OPERATIONS)
+def test_a_token_bound_to_the_event_itself_acts_within_its_scopes(operation_id, world):
+    """Control for the test above: the refusal comes from the event, not from the binding."""
+    method, path, body = api_request_for(operation_id, world)
+
+    response = request(bound_token_client(world, world.event), method, path, body)
+
+    assert response.status_code not in {401, 403}, response.content
+
+
+def test_a_token_of_another_event_cannot_read_unlisted_signatures(world, other_event):
+    path = f"/api/v1/events/{world.event.slug}/declarations/{world.declaration.slug}/signatures?unlisted=true"
+
+    assert bound_token_client(world, other_event).get(path).status_code == 403
+    assert bound_token_client(world, world.event).get(path).status_code == 200
+
+
+def test_a_scan_by_a_device_of_another_event_does_not_admit_this_events_badge(world, other_event):
+    from ticketing.models import CheckIn
+
+    body = {"code": world.badge_a.code, "gate": "Cổng A"}
+
+    answer = request(bound_token_client(world, other_event), "POST", "/api/v1/checkin/scan", body)
+
+    assert answer.status_code == 200 and answer.json()["result"] != "admitted"
+    assert CheckIn.objects.filter(participant=world.a).count() == 0

@@ -15,23 +15,89 @@ from django.core.management import call_command
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def production_env(tmp_path):
-    """The environment README's deployment section documents (docs/deploy/conference.env), with a
-    fresh secret and the folders moved into tmp_path."""
-    documented = {}
-    for line in (ROOT / "docs/deploy/conference.env").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            name, _sep, value = line.partition("=")
-            documented[name.strip()] = value.strip()
+CONFERENCE_ENV = ROOT / "docs/deploy/conference.env"
+
+
+def sourced_conference_env():
+    """What README's own `set -a; . conference.env; set +a` puts in the environment, read back from bash."""
+    script = f'set -a; . "{CONFERENCE_ENV}"; set +a; env -0'
+    result = subprocess.run(["bash", "-c", script], env={"PATH": os.environ["PATH"]}, capture_output=True, check=True)
+    assert result.stderr == b""
+    pairs = (item.decode().partition("=") for item in result.stdout.split(b"\0") if item)
+    return {name: value for name, _sep, value in pairs if name not in {"PATH", "PWD", "SHLVL", "_", "OLDPWD"}}
+
+
+def production_env(tmp_path, secret_key=None):
+    """The environment README's deployment section documents (docs/deploy/conference.env, sourced by
+    bash), with a fresh secret and the folders moved into tmp_path."""
     return {
         **{k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "Q_SYNC"}},
-        **documented,
+        **sourced_conference_env(),
         "DJANGO_SETTINGS_MODULE": "conference.settings",
-        "SECRET_KEY": secrets.token_urlsafe(50),
+        "SECRET_KEY": secret_key or secrets.token_urlsafe(50),
         "DATA_DIR": str(tmp_path),
         "STATIC_ROOT": str(tmp_path / "static"),
         "MEDIA_ROOT": str(tmp_path / "media"),
     }
+
+
+def test_conference_env_survives_being_sourced_by_bash():
+    """Every line of the sample reaches the environment: an unquoted `<…>` once stopped bash at line 23
+    and silently left every later variable unset."""
+    names = [
+        line.partition("=")[0]
+        for line in CONFERENCE_ENV.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+    sourced = sourced_conference_env()
+
+    assert sorted(sourced) == sorted(names)
+    assert sourced["DEFAULT_FROM_EMAIL"] == "Hội nghị KOL toàn quốc <no-reply@kol.example.vn>"
+    assert sourced["LOG_LEVEL"] == "INFO"
+
+
+def test_check_deploy_fails_while_the_sample_secret_key_is_left_in_place(tmp_path):
+    env = production_env(tmp_path, secret_key=sourced_conference_env()["SECRET_KEY"])
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    assert result.returncode == 1
+    assert "conference.E001" in result.stderr
+    assert "placeholder" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "key, weak",
+    [
+        ("change-me-to-50-random-characters-shared-by-all-app-servers", True),
+        ("django-insecure-" + "k3j4h5g6f7d8s9a0" * 3, True),
+        ("x9Fq2-short", True),
+        ("ab" * 30, True),
+        ("aB3" * 20, True),
+        ("0123456789" * 5, True),
+        ("generated", False),
+    ],
+)
+def test_secret_key_check_refuses_short_repeated_and_well_known_keys(key, weak):
+    from conference.checks import secret_key_weakness
+
+    key = secrets.token_urlsafe(50) if key == "generated" else key
+
+    assert bool(secret_key_weakness(key)) is weak
+
+
+def test_sample_gunicorn_unit_binds_a_private_address_and_redacts_its_access_log():
+    import ipaddress
+    import re
+
+    unit = (ROOT / "docs/deploy/kol-web.service").read_text(encoding="utf-8")
+    bind = re.search(r"--bind (\S+):8000", unit).group(1)
+
+    assert ipaddress.ip_address(bind).is_private and not ipaddress.ip_address(bind).is_unspecified
+    assert "--logger-class conference.accesslog.RedactingLogger" in unit
 
 
 def test_check_deploy_is_clean_with_the_documented_production_settings(tmp_path):
@@ -168,7 +234,7 @@ def test_seed_demo_builds_a_realistic_conference_and_is_repeatable():
 @pytest.mark.parametrize(
     ("redis_url", "expected"),
     [
-        ("", ("ORM", "django.core.cache.backends.locmem.LocMemCache")),
+        ("", ("ORM", "django.core.cache.backends.filebased.FileBasedCache")),
         ("redis://127.0.0.1:6379/1", ("Redis", "django.core.cache.backends.redis.RedisCache")),
     ],
 )

@@ -5,26 +5,31 @@ Admin actions call services; a print job is created here and built by a backgrou
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from conference.admin import ReadOnlyAdmin
+from events import organizer as organizer_home
 from events import permissions
+from events.common.admin import ReadOnlyAdmin
 from events.enums import Category
 from events.errors import DomainError
 from events.models import Event
 
-from . import selectors, services
-from .enums import BadgeLayout, PrintJobStatus
-from .errors import TICKET_TYPE_OF_ANOTHER_EVENT, NoValidTicket
+from . import organizer, selectors, services, statement_uploads
+from .enums import NEEDS_REVIEW, OPEN_UNPAID, BadgeLayout, PrintJobStatus
+from .errors import QUOTA_OF_ANOTHER_EVENT, NoValidTicket
 from .forms import BankStatementForm
 from .models import (
     Badge,
+    BankTransfer,
     CheckIn,
     CheckInConflict,
     EventKey,
@@ -41,9 +46,8 @@ from .models import (
     Voucher,
 )
 from .money import format_vnd
-from .services import offline
+from .services import offline, payments, transfers
 from .services import orders as order_services
-from .services import payments
 
 
 @admin.action(description=_("Issue badges (to those holding a valid ticket)"), permissions=["change"])
@@ -53,6 +57,38 @@ def issue_badges(modeladmin, request, queryset):
     modeladmin.message_user(
         request, gettext("%(count)d badge(s) issued and e-mailed.") % {"count": issued}, messages.SUCCESS
     )
+
+
+class BadgeListFilter(admin.SimpleListFilter):
+    """On the participant list (registered through events.extensions): who still needs a badge."""
+
+    title = _("badge")
+    parameter_name = "badge"
+
+    def lookups(self, request, model_admin):
+        return [("missing", _("Valid ticket, no badge yet")), ("issued", _("Badge issued"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return organizer.without_badge(queryset)
+        if self.value() == "issued":
+            return queryset.filter(badge__isnull=False)
+        return queryset
+
+
+class PastDueFilter(admin.SimpleListFilter):
+    """Unpaid orders whose deadline has passed (the organizer home's to-do); the sweep expires them."""
+
+    title = _("payment deadline")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("past", _("Unpaid, deadline passed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "past":
+            return queryset.filter(status__in=OPEN_UNPAID, expires_at__lt=timezone.now())
+        return queryset
 
 
 @admin.register(CheckIn)
@@ -65,9 +101,7 @@ class CheckInAdmin(ReadOnlyAdmin):
 
 @admin.register(ScanLog)
 class ScanLogAdmin(ReadOnlyAdmin):
-    list_display = [
-        "scanned_at", "gate", "session_id", "result", "offline", "user", "device", "participant_id_claimed"
-    ]
+    list_display = ["scanned_at", "gate", "session_id", "result", "offline", "user", "device", "participant_id_claimed"]
     list_filter = ["result", "offline", "gate"]
 
 
@@ -75,7 +109,14 @@ class ScanLogAdmin(ReadOnlyAdmin):
 class CheckInConflictAdmin(ReadOnlyAdmin):
     # Read-only: recorded by the offline sync (ticketing.services.offline); the first admission stands.
     list_display = [
-        "participant", "first_gate", "first_at", "second_gate", "second_at", "second_device", "second_by", "reviewed_at"
+        "participant",
+        "first_gate",
+        "first_at",
+        "second_gate",
+        "second_at",
+        "second_device",
+        "second_by",
+        "reviewed_at",
     ]
     list_filter = ["event", ("reviewed_at", admin.EmptyFieldListFilter), "second_gate"]
     search_fields = ["participant__full_name"]
@@ -175,6 +216,7 @@ class BadgeAdmin(admin.ModelAdmin):
 
 
 PRINT_FILTER_FIELDS = ["event", "category", "ticket_type", "only_unprinted", "registered_since", "layout"]
+PRINT_CHECKED_FIELDS = ["event", "category", "ticket_type", "only_unprinted", "registered_since"]
 
 
 class PrintJobForm(forms.ModelForm):
@@ -195,16 +237,22 @@ class PrintJobForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        event, ticket_type = cleaned.get("event"), cleaned.get("ticket_type")
-        if event and ticket_type and ticket_type.event_id != event.pk:
-            self.add_error("ticket_type", TICKET_TYPE_OF_ANOTHER_EVENT)
+        if self.instance.pk is not None or cleaned.get("event") is None or self.errors:
+            return cleaned
+        try:
+            services.check_print_filter(**{name: cleaned.get(name) for name in PRINT_CHECKED_FIELDS})
+        except DomainError as error:
+            self.add_error(error.field if error.field in self.fields else None, error.message)
         return cleaned
 
 
 @admin.register(PrintJob)
 class PrintJobAdmin(admin.ModelAdmin):
     form = PrintJobForm
-    list_display = ["__str__", "event", "category", "layout", "status", "progress", "download", "created_at"]
+    # At 1280 px beside the admin's two menus the table has ~630 px: status, progress and download come
+    # first, the event and creation time share the job's cell (the event also filters, on the right).
+    list_display = ["job", "status", "progress", "download", "category", "layout"]
+    list_select_related = ["event"]
     list_filter = ["event", "status"]
     readonly_fields = ["status", "progress", "download", "error", "created_by", "created_at", "finished_at"]
 
@@ -218,23 +266,55 @@ class PrintJobAdmin(admin.ModelAdmin):
             return []
         return [*PRINT_FILTER_FIELDS, *self.readonly_fields]
 
+    def has_change_permission(self, request, obj=None):
+        # A job is fixed once queued (see save_model): its page is for reading, with no Save buttons.
+        return obj is None and super().has_change_permission(request, obj)
+
+    @admin.display(description=_("badge print job"), ordering="created_at")
+    def job(self, obj):
+        created = date_format(timezone.localtime(obj.created_at), "SHORT_DATETIME_FORMAT")
+        return format_html("#{} · {}<br><small>{}</small>", obj.pk, created, obj.event)
+
     @admin.display(description=_("progress"))
     def progress(self, obj):
         return format_html(
-            '<progress max="100" value="{}"></progress> {} / {}', obj.progress_percent, obj.done, obj.total
+            '<progress max="100" value="{}"></progress><br>{} / {}', obj.progress_percent, obj.done, obj.total
         )
 
     @admin.display(description=_("PDF file"))
     def download(self, obj):
         if obj.status != PrintJobStatus.DONE or not obj.file:
             return "—"
+        if not obj.file_exists():
+            return gettext("File missing: create the job again")
         url = reverse("ticketing:print_job_download", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, gettext("Download"))
 
     def changelist_view(self, request, extra_context=None):
         # The page reloads itself every few seconds while a job is building, to show its progress.
         running = PrintJob.objects.filter(status__in=[PrintJobStatus.QUEUED, PrintJobStatus.RUNNING]).exists()
-        return super().changelist_view(request, {**(extra_context or {}), "jobs_running": running})
+        nav = organizer_home.navigation_for(request.GET.get("event__id__exact"), request.user, "print_jobs")
+        return super().changelist_view(request, {**(extra_context or {}), "jobs_running": running, **nav})
+
+    def _event_id(self, request, object_id=None):
+        """The event this page is about: the job's, else the list filter it came from (the organizer nav's link)."""
+        if object_id:
+            if not str(object_id).isdigit():
+                return None
+            return PrintJob.objects.filter(pk=object_id).values_list("event_id", flat=True).first()
+        came_from = QueryDict(request.GET.get("_changelist_filters", ""))
+        return request.GET.get("event") or came_from.get("event__id__exact")
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        event_id = self._event_id(request)
+        if event_id and str(event_id).isdigit():
+            initial.setdefault("event", event_id)
+        return initial
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        nav = organizer_home.navigation_for(self._event_id(request, object_id), request.user, "print_jobs")
+        return super().changeform_view(request, object_id, form_url, {**(extra_context or {}), **nav})
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -263,11 +343,41 @@ class QuotaAdmin(admin.ModelAdmin):
         return quota.available
 
 
+class QuotaChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, quota):
+        return f"{quota.event.slug} · {quota.name}"
+
+
+class TicketTypeAdminForm(forms.ModelForm):
+    """The quota picker names each quota's event, and refuses quotas of another event than the ticket type's."""
+
+    quotas = QuotaChoiceField(
+        queryset=Quota.objects.select_related("event"),
+        label=_("quotas"),
+        widget=FilteredSelectMultiple(_("quotas"), is_stacked=False),
+        help_text=_("Only quotas of the same event; each is shown as “event · quota”."),
+    )
+
+    class Meta:
+        model = TicketType
+        fields = [
+            *("event", "name_vi", "name_en", "categories", "price"),
+            *("sale_start", "sale_end", "quotas", "max_per_order", "active"),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        event, quotas = cleaned.get("event"), cleaned.get("quotas") or []
+        if event is not None and any(quota.event_id != event.pk for quota in quotas):
+            self.add_error("quotas", QUOTA_OF_ANOTHER_EVENT)
+        return cleaned
+
+
 @admin.register(TicketType)
 class TicketTypeAdmin(admin.ModelAdmin):
+    form = TicketTypeAdminForm
     list_display = ["name_vi", "event", "price_vnd", "categories", "sale_start", "sale_end", "active"]
     list_filter = ["event", "active"]
-    filter_horizontal = ["quotas"]
 
     @admin.display(description=_("price"), ordering="price")
     def price_vnd(self, ticket_type):
@@ -335,7 +445,7 @@ class OrderAdmin(admin.ModelAdmin):
         "expires_at",
         "paid_at",
     ]
-    list_filter = ["event", "status", "source", "created_at"]
+    list_filter = ["event", "status", PastDueFilter, "source", "created_at"]
     search_fields = ["code", "buyer_name", "buyer_email", "buyer_organization", "positions__attendee_name"]
     list_select_related = ["event"]
     readonly_fields = [field.name for field in Order._meta.fields]
@@ -398,19 +508,15 @@ class OrderAdmin(admin.ModelAdmin):
         return extra + super().get_urls()
 
     def bank_statement(self, request):
-        """Upload a bank statement CSV; transfers naming an order with its exact total mark it paid."""
+        """Upload a bank statement, see the columns chosen and what each line would do, then apply it.
+
+        The preview keeps the file in MEDIA_ROOT under a random name bound to this
+        organizer's session; "Apply" imports exactly that file and removes it.
+        """
         _require_payments_role(request)
         events = Event.objects.all()
         event = events.filter(pk=request.POST.get("event") or request.GET.get("event")).first() or events.first()
         form = BankStatementForm(request.POST or None, request.FILES or None)
-        results = None
-        if request.method == "POST" and form.is_valid() and event is not None:
-            try:
-                results = payments.import_bank_statement(
-                    event=event, data=form.cleaned_data["statement"].read(), by=request.user
-                )
-            except DomainError as error:
-                form.add_error("statement", error.message)
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Import a bank statement"),
@@ -418,8 +524,14 @@ class OrderAdmin(admin.ModelAdmin):
             "form": form,
             "events": events,
             "event": event,
-            "results": results,
         }
+        try:
+            if request.method == "POST" and "apply" in request.POST and event is not None:
+                context["results"] = statement_uploads.apply(request, event=event)
+            elif request.method == "POST" and form.is_valid() and event is not None:
+                context.update(statement_uploads.preview(request, event=event, upload=form.cleaned_data["statement"]))
+        except DomainError as error:
+            form.add_error(None, error.message)
         return TemplateResponse(request, "admin/ticketing/bank_statement.html", context)
 
     def sales(self, request):
@@ -477,6 +589,47 @@ class RefundAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ToReviewFilter(admin.SimpleListFilter):
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("todo", _("To review")), ("done", _("Reviewed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "todo":
+            return queryset.filter(outcome__in=NEEDS_REVIEW, reviewed_at__isnull=True)
+        if self.value() == "done":
+            return queryset.filter(reviewed_at__isnull=False)
+        return queryset
+
+
+@admin.register(BankTransfer)
+class BankTransferAdmin(admin.ModelAdmin):
+    """Every transfer the webhooks and statements reported; filter "to review" for the organizers' list."""
+
+    list_display = ["received_at", "feed", "amount_vnd", "content", "order", "outcome", "detail", "reviewed_at"]
+    list_filter = [ToReviewFilter, "outcome", "feed"]
+    search_fields = ["content", "transaction_id", "bank_reference", "order__code"]
+    list_select_related = ["order"]
+    readonly_fields = [field.name for field in BankTransfer._meta.fields]
+    actions = ["mark_reviewed"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_vnd(self, transfer):
+        return format_vnd(transfer.amount)
+
+    @admin.action(description=_("Mark as reviewed"), permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        _require_payments_role(request)
+        for transfer in queryset:
+            transfers.mark_reviewed(transfer=transfer, by=request.user)
+        self.message_user(request, gettext("%(count)d transfer(s) marked reviewed.") % {"count": len(queryset)})
 
 
 @admin.register(StripeEvent)

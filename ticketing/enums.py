@@ -17,6 +17,8 @@ class PrintJobStatus(models.TextChoices):
 
 
 class OrderStatus(models.TextChoices):
+    # Placed by someone who has not yet proved the buyer's e-mail: it holds no seat until confirmed.
+    UNCONFIRMED = "unconfirmed", _("Waiting for e-mail confirmation")
     PENDING = "pending", _("Pending payment")
     PAID = "paid", _("Paid")
     CANCELLED = "cancelled", _("Cancelled")
@@ -24,8 +26,10 @@ class OrderStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
-# Orders in these states hold their seats in the quotas; the others gave them back.
+# Orders in these states hold their seats in the quotas; the others never took them or gave them back.
 HOLDING_SEATS = (OrderStatus.PENDING, OrderStatus.PAID)
+# Orders a buyer has open: counted against the cap on open unpaid orders.
+OPEN_UNPAID = (OrderStatus.UNCONFIRMED, OrderStatus.PENDING)
 
 
 class DiscountKind(models.TextChoices):
@@ -62,4 +66,40 @@ class ScanResult(models.TextChoices):
     NOT_ALLOWED = "not_allowed", _("No valid ticket")
     NOT_OPEN = "not_open", _("Check-in not open")
     NO_SEAT = "no_seat", _("No seat")
+    # At a badge desk that only prints: the badge went to the printer, nobody was admitted.
+    PRINTED = "printed", _("Badge printed")
     UNDONE = "undone", _("Admission undone")
+
+
+class BankFeed(models.TextChoices):
+    """Where a line about money on the organizers' bank account came from."""
+
+    SEPAY = "sepay", _("SePay webhook")
+    CASSO = "casso", _("Casso webhook")
+    STATEMENT = "statement", _("Bank statement")
+
+
+class TransferOutcome(models.TextChoices):
+    """What a received bank credit did: only `paid` and `already_recorded` need nobody."""
+
+    PAID = "paid", _("Paid the order")
+    ALREADY_RECORDED = "already_recorded", _("Already recorded")
+    NEEDS_REFUND = "needs_refund", _("Needs refund")
+    UNKNOWN_REFERENCE = "unknown_reference", _("No order reference")
+
+
+# Outcomes an organizer must look at (the review list).
+NEEDS_REVIEW = (TransferOutcome.NEEDS_REFUND, TransferOutcome.UNKNOWN_REFERENCE)
+
+
+class DeskMode(models.TextChoices):
+    """What a badge desk does with a person's first scan (chosen per gate on the scanner page)."""
+
+    ADMIT_AND_PRINT = "admit", _("Admit and print the badge")
+    PRINT_ONLY = "print", _("Only print the badge")
+
+
+class DeskPrintState(models.TextChoices):
+    QUEUED = "queued", _("Sent to the printer queue")
+    SENT = "sent", _("Printed")
+    FAILED = "failed", _("Printer failed")

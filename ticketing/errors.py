@@ -36,6 +36,29 @@ class TicketTypeOfAnotherEvent(DomainError):
         super().__init__("ticket_type_of_another_event", TICKET_TYPE_OF_ANOTHER_EVENT, field="ticket_type")
 
 
+class NothingToPrint(DomainError):
+    def __init__(self):
+        super().__init__("nothing_to_print", _("No badge matches this filter: there is nothing to print."))
+
+
+QUOTA_OF_ANOTHER_EVENT = _("A ticket type may only use the quotas of its own event.")
+
+
+class QuotaOfAnotherEvent(Conflict):
+    """A ticket type attached to another event's quota (saved before the admin refused it): never sold."""
+
+    def __init__(self):
+        super().__init__(
+            "quota_of_another_event",
+            _("This ticket type cannot be sold until the organizers attach it to its own event's quotas."),
+        )
+
+
+MISSING_PRINT_FILE = _(
+    "This job finished, but its PDF is no longer in the file storage. Create the job again to print."
+)
+
+
 class BadgeNotFound(NotFound):
     def __init__(self):
         super().__init__("badge_not_found", _("No badge has been issued for this participant yet."))

@@ -4,30 +4,44 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from events.forms import NormalizedCharField, validate_person_name
 from events.models import normalize_text
 
 from .services.orders import PassRequest, max_passes_per_order
 
 
 class BuyerForm(forms.Form):
-    name = forms.CharField(label=_("Your full name"), max_length=120)
-    email = forms.EmailField(label=_("Your e-mail (receipt and payment)"))
-    organization = forms.CharField(label=_("Company"), max_length=200)
-    tax_code = forms.CharField(label=_("Tax code (for the receipt)"), max_length=20, required=False)
-    voucher = forms.CharField(label=_("Voucher code"), max_length=32, required=False)
+    """The buyer, as checked for the shop page and the API alike (the registration form's rules)."""
+
+    name = NormalizedCharField(label=_("Your full name"), max_length=120, validators=[validate_person_name])
+    email = forms.EmailField(label=_("Your e-mail (receipt and payment)"), max_length=254)
+    organization = NormalizedCharField(label=_("Company"), max_length=200)
+    tax_code = NormalizedCharField(label=_("Tax code (for the receipt)"), max_length=20, required=False)
+    voucher = NormalizedCharField(label=_("Voucher code"), max_length=32, required=False)
     attendees_consent = forms.BooleanField(
         label=_("The people named below agreed that we process their data to run their participation."),
     )
 
-    def clean_name(self):
-        return normalize_text(self.cleaned_data["name"])
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
 
 
-class PassForm(forms.Form):
+class AttendeeForm(forms.Form):
+    """One named attendee of an order: a real name, a real address, a plain title."""
+
+    attendee_name = NormalizedCharField(
+        label=_("Attendee's full name"), max_length=120, validators=[validate_person_name]
+    )
+    attendee_email = forms.EmailField(label=_("Attendee's e-mail"), max_length=254)
+    attendee_title = NormalizedCharField(label=_("Title / position"), max_length=150, required=False)
+
+    def clean_attendee_email(self):
+        return self.cleaned_data["attendee_email"].strip().lower()
+
+
+class PassForm(AttendeeForm):
     ticket_type = forms.TypedChoiceField(label=_("Pass"), coerce=int)
-    attendee_name = forms.CharField(label=_("Attendee's full name"), max_length=120)
-    attendee_email = forms.EmailField(label=_("Attendee's e-mail"))
-    attendee_title = forms.CharField(label=_("Title / position"), max_length=150, required=False)
+    field_order = ["ticket_type", "attendee_name", "attendee_email", "attendee_title"]
 
     def __init__(self, *args, ticket_types=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,12 +89,17 @@ def pass_formset(*, rows=1):
 
 
 class BankStatementForm(forms.Form):
-    statement = forms.FileField(label=_("Bank statement (CSV)"))
+    statement = forms.FileField(label=_("Bank statement (CSV or Excel .xlsx)"))
 
     def clean_statement(self):
         upload = self.cleaned_data["statement"]
-        if not upload.name.lower().endswith(".csv"):
-            raise ValidationError(_("Upload the statement as a .csv file."))
+        name = upload.name.lower()
+        if name.endswith(".xlsx"):
+            if upload.size > 2 * 1024 * 1024:
+                raise ValidationError(_("The statement file is larger than 2 MB."))
+            return upload
+        if not name.endswith(".csv"):
+            raise ValidationError(_("Upload the statement as a .csv or .xlsx file."))
         if upload.size > 2 * 1024 * 1024:
             raise ValidationError(_("The statement file is larger than 2 MB."))
         # A renamed spreadsheet or image is not text: refuse it before parsing (NUL bytes never occur in CSV).
@@ -102,3 +121,12 @@ class ScannerDeviceForm(forms.Form):
 
     def clean_gate(self):
         return normalize_text(self.cleaned_data["gate"])
+
+
+class PairingCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Pairing code"),
+        max_length=20,
+        help_text=_("8 letters and digits, shown by an organizer on the scanner devices page."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )

@@ -8,13 +8,14 @@ from . import selectors
 from .enums import OrderStatus
 from .errors import NoValidTicket
 from .models import OrderPosition, TicketType
+from .services import badge_pdf_path, issue_badge
 
 VALID = "valid"
 LABEL = _("Ticket")
 
 
 def ticket_choices(event):
-    """"Any valid ticket", then each of the event's ticket types."""
+    """ "Any valid ticket", then each of the event's ticket types."""
     types = [(str(t.pk), t.name) for t in TicketType.objects.filter(event=event).order_by("pk")]
     return [(VALID, gettext("Any valid ticket")), *types]
 
@@ -33,7 +34,6 @@ def filter_by_ticket(participants, value):
 
 def badge_attachment(participant):
     """The participant's badge PDF for the day-before reminder, issued first if need be; [] without a ticket."""
-    from .services import badge_pdf_path, issue_badge
 
     try:
         badge = issue_badge(participant)

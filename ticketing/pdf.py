@@ -9,9 +9,10 @@ import io
 import shutil
 import subprocess
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+from events.common.pdf import render_pdf
 
 BADGE_WIDTH, BADGE_HEIGHT = 90, 130
 A4_WIDTH, A4_HEIGHT = 210, 297
@@ -30,6 +31,7 @@ def qr_png(code):
     pixelated` keeps its edges sharp in print (see README "Benchmark").
     Choosing the best mask costs ~10 ms, so badges store the result when signed.
     """
+    # ~150 ms to import: only processes that draw a badge pay for it
     import qrcode
     from qrcode.constants import ERROR_CORRECT_M
 
@@ -48,6 +50,7 @@ def qr_data_uri(png):
 
 def qr_version(code):
     """The QR version (size) a code needs at error correction M, as rendered on badges."""
+    # ~150 ms to import: only processes that draw a badge pay for it
     import qrcode
     from qrcode.constants import ERROR_CORRECT_M
 
@@ -103,15 +106,7 @@ def render_badges(badges, *, layout="single"):
         context["crop_marks"] = _crop_marks_data_uri()
     else:
         context["items"] = items
-    return _html_to_pdf(render_to_string("ticketing/badges.html", context))
-
-
-def _html_to_pdf(html):
-    from weasyprint import HTML
-
-    # base_url lets templates refer to static files; fonts come from the system
-    # (DejaVu Sans, fonts-dejavu-core) and are embedded as subsets.
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return render_pdf(render_to_string("ticketing/badges.html", context))
 
 
 def merge_pdfs(parts, target):
@@ -141,4 +136,4 @@ def render_receipt(order) -> bytes:
                 "issued_at": timezone.localtime(order.paid_at or timezone.now()),
             },
         )
-    return _html_to_pdf(html)
+    return render_pdf(html)

@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 
 from events.extensions import erasure_blocker, personal_data_eraser, personal_data_section
 
-from .enums import OrderStatus
-from .models import Badge, CheckIn, Order, Payment
+from .enums import OrderStatus, PaymentProvider
+from .models import Badge, CheckIn, Order, OrderPosition, Payment
 from .services import badges
 
 
@@ -21,29 +21,36 @@ def _orders(participant):
 
 @personal_data_section(order=20)
 def orders_section(participant):
+    """Orders they placed in full; for a pass someone else bought, only that pass (issue #16: the
+    buyer's name, address and tax code, and the other attendees, are not the attendee's data)."""
     rows = []
     for order in _orders(participant).prefetch_related("positions__ticket_type"):
-        rows.append(
-            {
-                "reference": order.code,
-                "status": order.get_status_display(),
+        row = {
+            "reference": order.code,
+            "status": order.get_status_display(),
+            "created_at": _when(order.created_at),
+            "paid_at": _when(order.paid_at),
+            "cancelled_at": _when(order.cancelled_at),
+        }
+        if order.buyer_id == participant.pk:
+            row |= {
                 "buyer_name": order.buyer_name,
                 "buyer_email": order.buyer_email,
                 "buyer_organization": order.buyer_organization,
                 "buyer_tax_code": order.buyer_tax_code,
                 "total_vnd": order.total,
-                "created_at": _when(order.created_at),
-                "paid_at": _when(order.paid_at),
-                "cancelled_at": _when(order.cancelled_at),
-                "passes": [str(position.ticket_type) for position in order.positions.all()],
+                "passes": [f"{p.ticket_type} · {p.attendee_name}" for p in order.positions.all()],
             }
-        )
+        else:
+            row["passes"] = [str(p.ticket_type) for p in order.positions.all() if p.participant_id == participant.pk]
+        rows.append(row)
     return ("orders", _("Orders"), rows)
 
 
 @personal_data_section(order=21)
 def payments_section(participant):
-    payments = Payment.objects.filter(order__in=_orders(participant)).select_related("order")
+    """Payments of the orders they placed (a pass bought for them by a company is the company's payment)."""
+    payments = Payment.objects.filter(order__buyer=participant).select_related("order")
     rows = [
         {
             "order": p.order.code,
@@ -89,17 +96,22 @@ def checkins_section(participant):
 
 @erasure_blocker
 def open_orders(participant):
-    """Orders with money involved keep invoice data under accounting law: an organizer decides."""
-    with_money = _orders(participant).filter(Q(payments__isnull=False) | Q(status=OrderStatus.PENDING)).exists()
-    if with_money:
+    """Orders they placed with money involved keep invoice data under accounting law: an organizer decides.
+
+    A free pass (issued on approval, or fully discounted) is no payment and holds nothing back.
+    """
+    placed = Order.objects.filter(buyer=participant)
+    paid = Payment.objects.filter(order__in=placed, amount__gt=0).exclude(provider=PaymentProvider.FREE).exists()
+    unpaid = placed.filter(status=OrderStatus.PENDING, total__gt=0).exists()
+    if paid or unpaid:
         return [_("There are orders with payments; an organizer must check the accounting records first.")]
     return []
 
 
 @personal_data_eraser
 def erase(participant):
-    """Void the badge (new version, no code or QR), delete the files printing it, and blank the buyer's
-    data on orders; amounts stay."""
+    """Void the badge (new version, no code or QR), delete the files printing it, blank the buyer's data
+    on the orders they placed and their name on the passes they held; amounts stay."""
     badges.forget_badge_files(participant)
     for badge in Badge.objects.filter(participant=participant):
         badge.code = ""
@@ -108,4 +120,7 @@ def erase(participant):
         badge.save(update_fields=["code", "qr_png", "version"])
     Order.objects.filter(buyer=participant).update(
         buyer_name="—", buyer_email=f"erased-{participant.pk}@invalid", buyer_organization="", buyer_tax_code=""
+    )
+    OrderPosition.objects.filter(participant=participant).update(
+        attendee_name="—", attendee_email=f"erased-{participant.pk}@invalid", attendee_title=""
     )

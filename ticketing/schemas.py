@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from ninja import Field, Schema
 from pydantic import AwareDatetime, model_validator
 
-from .enums import ScanResult
+from .enums import DeskMode, ScanResult
 
 
 class BadgeOut(Schema):
@@ -84,12 +84,22 @@ class OrderOut(Schema):
     expires_at: datetime | None
     paid_at: datetime | None
     passes: list[PassOut] = Field(alias="positions")
-    vietqr: str | None = Field(None, description="The VietQR payload for a bank transfer (pending orders).")
+    confirmed_at: datetime | None
+    transfer_chosen_at: datetime | None
+    vietqr: str | None = Field(
+        None, description="The VietQR payload for a bank transfer (pending orders once bank transfer is chosen)."
+    )
     card_payment_available: bool
 
 
 class OrderCreatedOut(OrderOut):
     token: str = Field(description="Keep it secret: send it as X-Order-Token to read this order.")
+
+
+class OrderPlacedOut(Schema):
+    code: str = Field(description="The order's reference.")
+    status: str = Field(description='"unconfirmed": it holds no seat until the buyer confirms it from the e-mail.')
+    message: str
 
 
 class ScanIn(Schema):
@@ -115,6 +125,8 @@ class ScanOut(Schema):
     checked_in_at: datetime | None
     gate: str | None
     check_in_id: int | None = None
+    # At a session's door: walk-in seats still free after this scan (None: the main door, or no limit).
+    seats_left: int | None = None
 
 
 class UndoOut(Schema):
@@ -267,7 +279,8 @@ class SyncScanIn(Schema):
 class SyncIn(Schema):
     """A device's offline scans, oldest first."""
 
-    event: str = Field(max_length=50)
+    # A slug: the body of a sync is not checked for NUL before the view (conference/input.py).
+    event: str = Field(max_length=50, pattern=r"^[-a-zA-Z0-9_]+$")
     device_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
     scans: list[SyncScanIn] = Field(max_length=500)
 
@@ -280,3 +293,48 @@ class SyncResultOut(Schema):
 
 class SyncOut(Schema):
     results: list[SyncResultOut]
+
+
+class DeskScanIn(Schema):
+    """A badge scanned at a badge desk. `mode`: "admit" (admit and print) or "print" (only print).
+    `reason`: why a badge printed before is printed again (a lost or damaged badge)."""
+
+    code: str = Field(max_length=2000)
+    gate: str = Field(min_length=1, max_length=64)
+    event: str = Field(max_length=50)
+    mode: DeskMode = DeskMode.ADMIT_AND_PRINT
+    reason: str = Field(default="", max_length=200)
+
+
+class DeskAdmitIn(Schema):
+    """A person found by name at a badge desk: admitted (per `mode`) and their badge printed."""
+
+    participant: int = Field(ge=1)
+    gate: str = Field(min_length=1, max_length=64)
+    event: str = Field(max_length=50)
+    mode: DeskMode = DeskMode.ADMIT_AND_PRINT
+    reason: str = Field(default="", max_length=200)
+
+
+class WalkInIn(Schema):
+    """A person registered at a badge desk on arrival (desk staff with the organizers' permission)."""
+
+    gate: str = Field(min_length=1, max_length=64)
+    event: str = Field(max_length=50)
+    mode: DeskMode = DeskMode.ADMIT_AND_PRINT
+    full_name: str = Field(min_length=2, max_length=120)
+    email: str = Field(min_length=3, max_length=254)
+    organization: str = Field(default="", max_length=200)
+    title: str = Field(default="", max_length=150)
+    category: str = Field(max_length=16)
+
+
+class DeskOut(ScanOut):
+    """A desk's answer: the door verdict (as a scan), whether the badge went to the printer, and when a
+    reprint needs a reason, the earlier print."""
+
+    printed: bool
+    print_id: int | None = None
+    reprint_needs_reason: bool
+    printed_before_at: datetime | None = None
+    printed_before_gate: str | None = None

@@ -5,10 +5,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import BooleanField, Count, ExpressionWrapper, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncDate, TruncMinute
 from django.utils import timezone, translation
 
+from events import collation, extensions
 from events.enums import Category, ParticipantStatus
 from events.models import Participant
 
@@ -31,6 +32,11 @@ def holds_valid_ticket(participant):
     if not TicketType.objects.filter(event_id=participant.event_id).exists():
         return True
     return OrderPosition.objects.filter(participant=participant, order__status=OrderStatus.PAID).exists()
+
+
+def event_sells_tickets(event):
+    """Whether the event issues or sells passes (any ticket type): then a badge needs one."""
+    return TicketType.objects.filter(event_id=event.pk).exists()
 
 
 def with_valid_ticket(participants):
@@ -72,8 +78,10 @@ class BadgePrint:
 
     @property
     def name_size(self):
-        # DejaVu Sans Bold on an 80 mm line: about 18 letters at 19 pt, 24 at 15 pt, 30 at 12 pt.
-        return _size(self.full_name, [("xl", 16), ("l", 22), ("m", 40), ("s", None)])
+        # Read across a queue: as large as the person box allows. DejaVu Sans Bold on an 80 mm line
+        # fits about 12 letters at 28 pt, 14 at 24 pt, 17 at 19 pt, 22 at 15 pt; longer names wrap,
+        # and three lines of any step still leave the title and organization above the QR code.
+        return _size(self.full_name, [("xxl", 12), ("xl", 20), ("l", 30), ("m", 45), ("s", None)])
 
     @property
     def title_size(self):
@@ -96,7 +104,8 @@ def _labels(category):
         label_vi = str(Category(category).label)
     with translation.override("en"):
         label_en = str(Category(category).label)
-    return label_vi, label_en
+    # "KOL / KOC" is the same in both languages: print it once.
+    return label_vi, "" if label_en.casefold() == label_vi.casefold() else label_en
 
 
 def _event_when(event):
@@ -171,13 +180,30 @@ def order_by_token(token):
 
 
 def orders_of(participant):
-    """Orders this participant bought (linked or by the same e-mail) in their event, newest first."""
+    """Orders this participant placed, newest first: tied to them, never found by e-mail alone.
+
+    An order is theirs when they placed it signed in through their personal
+    link, or when they hold one of its passes under the buyer's own address
+    (services.issuing). Someone who merely registered with a buyer's e-mail
+    sees nothing (issue #16).
+    """
     return (
-        Order.objects.filter(event_id=participant.event_id)
-        .filter(Q(buyer=participant) | Q(buyer_email=participant.email))
+        Order.objects.filter(event_id=participant.event_id, buyer=participant)
         .prefetch_related("positions__ticket_type")
         .order_by("-created_at")
     )
+
+
+def pass_ordered_for(participant):
+    """Whether an order not yet paid names this participant's (proven) address on a pass.
+
+    Only says that one exists: the order belongs to its buyer.
+    """
+    return OrderPosition.objects.filter(
+        order__event_id=participant.event_id,
+        order__status__in=(OrderStatus.UNCONFIRMED, OrderStatus.PENDING),
+        attendee_email=participant.email,
+    ).exists()
 
 
 def passes_of(participant):
@@ -243,10 +269,6 @@ def door_search(event, query, *, limit=DOOR_SEARCH_LIMIT):
     has no Vietnamese accent folding), then the matches are read with their
     ticket validity and active whole-event admission. Vietnamese name order.
     """
-    from events import collation
-
-    from .models import CheckIn
-    from .models.checkin import WHOLE_EVENT
 
     rows = Participant.objects.filter(event=event).values_list("pk", "full_name", "organization")
     found = [row for row in rows if collation.matches(query, row[1], row[2])]
@@ -275,8 +297,14 @@ def arrivals(event):
     main_door = inside.filter(session_id=WHOLE_EVENT)
     labels = dict(Category.choices)
     by_category = [
-        {"category": row["participant__category"], "label": str(labels.get(row["participant__category"], "")), "count": row["n"]}
-        for row in main_door.values("participant__category").annotate(n=Count("id")).order_by("-n", "participant__category")
+        {
+            "category": row["participant__category"],
+            "label": str(labels.get(row["participant__category"], "")),
+            "count": row["n"],
+        }
+        for row in main_door.values("participant__category")
+        .annotate(n=Count("id"))
+        .order_by("-n", "participant__category")
     ]
     by_gate = [
         {"gate": row["gate"], "count": row["n"]}
@@ -284,7 +312,10 @@ def arrivals(event):
     ]
     by_session = [
         {"session": row["session_id"], "count": row["n"]}
-        for row in inside.exclude(session_id=WHOLE_EVENT).values("session_id").annotate(n=Count("id")).order_by("session_id")
+        for row in inside.exclude(session_id=WHOLE_EVENT)
+        .values("session_id")
+        .annotate(n=Count("id"))
+        .order_by("session_id")
     ]
     return {
         "admitted": sum(row["count"] for row in by_category),
@@ -378,3 +409,29 @@ def offline_admissions(event):
         .order_by("checked_in_at", "pk")
         .values_list("participant_id", "session_id", "gate", "checked_in_at")
     )
+
+
+def session_seats_left(session_id):
+    """Walk-in seats still free at a session's door (its room's seats less confirmed reservations, less the
+    walk-ins inside), or None for a session without a limit or that does not exist. Two queries."""
+    # The session's seats belong to the agenda app, asked through events.extensions.
+    door = extensions.session_door(session_id, 0)
+    if door is None or door.walk_in_seats is None:
+        return None
+    inside = CheckIn.objects.filter(session_id=session_id, undone_at__isnull=True, by_reservation=False).count()
+    return max(door.walk_in_seats - inside, 0)
+
+
+def scanner_doors(event):
+    """The doors a scanner page offers: the sessions it can keep, with their walk-in seats left (plain rows for
+    the page's script; two queries per session, as a session's door is chosen once per device)."""
+    return [
+        {
+            "id": door.session_id,
+            "title": door.title,
+            "room": door.room,
+            "starts_at": door.starts_at.isoformat(),
+            "seats_left": session_seats_left(door.session_id),
+        }
+        for door in extensions.session_doors(event)
+    ]

@@ -1,14 +1,22 @@
 """Background jobs (django-q2): take ids, switch to the recipient's language, call one service."""
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from events.declarations import pins
+from events.declarations import selectors as declaration_selectors
 from events.mail import send_participant_mail
 
 from . import services
-from .models import Badge, Order, PrintJob
+from .models import Badge, DeskPrint, Order, PrintJob
+from .pdf import render_receipt
+from .selectors import bank_account
+from .services import desk
+from .services.orders import expire_orders as expire
 
 
 def send_badge_email(badge_id):
@@ -21,9 +29,16 @@ def send_badge_email(badge_id):
         participant,
         "badge_issued",
         subject,
-        extra={"badge": badge},
+        extra={"badge": badge, "signing_pin": _signing_pin(participant)},
         attachments=[(f"badge-{participant.event.slug}.pdf", path.read_bytes(), "application/pdf")],
     )
+
+
+def _signing_pin(participant):
+    """The PIN the signing kiosk asks for, when the event has a declaration this person may see."""
+    if not declaration_selectors.participant_declarations(participant):
+        return None
+    return pins.signing_pin(participant)
 
 
 def start_print_job(job_id):
@@ -48,7 +63,6 @@ def _guarded(job, func, *args):
 
 def send_receipt(order_id):
     """E-mail the PDF receipt of a paid order to its buyer."""
-    from .pdf import render_receipt
 
     order = Order.objects.select_related("event").get(pk=order_id)
     with translation.override(order.language or "vi"):
@@ -60,15 +74,29 @@ def send_receipt(order_id):
     Order.objects.filter(pk=order.pk).update(receipt_sent_at=timezone.now())
 
 
-def send_order_created(order_id):
-    """E-mail the buyer the address of their order page and how to pay, right after ordering."""
-    from django.conf import settings
-    from django.urls import reverse
+def _order_link(order):
+    return settings.SITE_URL + reverse("ticketing:order", kwargs={"token": order.token})
 
-    from .selectors import bank_account
+
+def send_order_confirmation(order_id):
+    """E-mail the buyer the link that confirms an order placed without proof of their address.
+
+    Opening it is the proof: only then does the order take its seats.
+    """
+    order = Order.objects.select_related("event").get(pk=order_id)
+    with translation.override(order.language or "vi"):
+        subject = _("%(event)s: confirm your order %(code)s") % {"event": order.event.name, "code": order.code}
+        body = render_to_string(
+            "emails/order_confirmation.txt", {"order": order, "event": order.event, "link": _order_link(order)}
+        )
+    EmailMessage(subject=subject, body=body, to=[order.buyer_email]).send()
+
+
+def send_order_created(order_id):
+    """E-mail the buyer the address of their order page and how to pay, once the order holds its seats."""
 
     order = Order.objects.select_related("event").get(pk=order_id)
-    link = settings.SITE_URL + reverse("ticketing:order", kwargs={"token": order.token})
+    link = _order_link(order)
     with translation.override(order.language or "vi"):
         subject = _("%(event)s: order %(code)s is waiting for payment") % {
             "event": order.event.name,
@@ -82,6 +110,10 @@ def send_order_created(order_id):
 
 def expire_orders():
     """The scheduled sweep: expire unpaid orders past their deadline (see apps.py for the schedule)."""
-    from .services.orders import expire_orders as expire
 
     return expire()
+
+
+def print_desk_badge(desk_print_id):
+    """Send one badge printed at a badge desk to the desk's CUPS printer."""
+    desk.send_desk_print(DeskPrint.objects.get(pk=desk_print_id))

@@ -104,6 +104,7 @@ def _parse_fields(text, nested=frozenset()):
 
 def png(text: str, *, box_size=6) -> bytes:
     """The QR code image (PNG) of a payload, for the order page and the receipt."""
+    # ~150 ms to import: only processes that draw a payment code pay for it
     import qrcode
 
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=4)

@@ -26,13 +26,14 @@ from events.enums import Category
 from events.errors import DomainError
 from events.selectors import public_event
 
-from . import pdf, selectors, services, stripe_gateway, vietqr
-from .enums import OrderStatus
-from .errors import NoValidTicket
+from . import bank_feeds, pdf, selectors, services, stripe_gateway, vietqr
+from .enums import BankFeed, OrderStatus
+from .errors import MISSING_PRINT_FILE, NoValidTicket
 from .forms import BuyerForm, pass_formset
 from .models import PrintJob
+from .pdf import render_receipt
+from .services import devices, payments, transfers
 from .services import orders as order_services
-from .services import payments
 
 
 def badge_panel(request, participant):
@@ -68,6 +69,9 @@ def print_job_download(request, job_id):
     job = get_object_or_404(PrintJob, pk=job_id)
     if not job.file:
         raise Http404
+    if not job.file_exists():
+        context = {"title": _("The print file is missing"), "message": MISSING_PRINT_FILE}
+        return render(request, "storage_error.html", context, status=410)
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
 
 
@@ -80,12 +84,24 @@ def _pdf_response(path, filename):
 logger = logging.getLogger(__name__)
 
 
+ORDER_PLACED_KEY = "order_placed_for"
+
+
 @require_http_methods(["GET", "POST"])
 def buy(request, slug):
+    """The ticket shop: a business orders named passes; this is how businesses register.
+
+    A visitor signed in through their personal link orders as themselves and
+    goes straight to the order page; anyone else is e-mailed a link that
+    confirms the order (services.orders.create_order).
+    """
     event = event_selectors.public_event(slug)
     ticket_types = [tt for tt in selectors.ticket_types_with_availability(event) if not tt.is_free and tt.on_sale()]
+    signed_in = links.current_participant(request, event)
     data = request.POST if request.method == "POST" else None
-    buyer_form = BuyerForm(data)
+    buyer_form = BuyerForm(data, initial=_buyer_initial(signed_in))
+    if signed_in is not None:
+        buyer_form.fields["email"].disabled = True  # their order goes to the address they proved
     rows = request.GET.get("passes", "1")
     passes = pass_formset(rows=int(rows) if rows.isdigit() else 1)(data, prefix="passes", ticket_types=ticket_types)
     if data is not None and buyer_form.is_valid() and passes.is_valid():
@@ -95,12 +111,15 @@ def buy(request, slug):
                 buyer={**buyer_form.cleaned_data, "language": (get_language() or "vi")[:2]},
                 passes=passes.passes(),
                 voucher_code=buyer_form.cleaned_data["voucher"],
-                buyer_participant=links.current_participant(request, event),
+                buyer_participant=signed_in,
             )
         except DomainError as error:
             field = error.field if error.field in buyer_form.fields else None
             buyer_form.add_error(field, error.message)
         else:
+            if order.is_unconfirmed:
+                request.session[ORDER_PLACED_KEY] = order.buyer_email
+                return redirect("ticketing:order_placed", slug=event.slug)
             return redirect("ticketing:order", token=order.token)
     context = {
         "event": event,
@@ -108,8 +127,22 @@ def buy(request, slug):
         "buyer_form": buyer_form,
         "passes": passes,
         "accepting": event.accepts_registrations,
+        "signed_in": signed_in,
     }
     return render(request, "ticketing/buy.html", context, status=400 if data is not None else 200)
+
+
+def _buyer_initial(participant):
+    if participant is None:
+        return {}
+    return {"name": participant.full_name, "email": participant.email, "organization": participant.organization}
+
+
+def order_placed(request, slug):
+    """After ordering without a personal link: the order waits for the buyer to open the e-mailed link."""
+    event = event_selectors.public_event(slug)
+    context = {"event": event, "email": request.session.get(ORDER_PLACED_KEY, "")}
+    return render(request, "ticketing/order_placed.html", context)
 
 
 def _order_or_404(token):
@@ -120,10 +153,11 @@ def _order_or_404(token):
 
 
 def order_page(request, token):
+    """The buyer's order page, opened from the e-mailed link (its address is the buyer's key)."""
     order = _order_or_404(token)
     bank = selectors.bank_account()
     qr_png = None
-    if order.status == OrderStatus.PENDING and bank and order.total:
+    if order.status == OrderStatus.PENDING and order.transfer_chosen_at and bank and order.total:
         text = vietqr.payload(bin=bank["bin"], account=bank["account"], amount=order.total, purpose=order.code)
         qr_png = base64.b64encode(vietqr.png(text)).decode()
     context = {
@@ -133,8 +167,37 @@ def order_page(request, token):
         "bank": bank,
         "qr_png": qr_png,
         "card_available": stripe_gateway.is_configured(),
+        "transfers_automatic": transfers.is_automatic(),
     }
-    return render(request, "ticketing/order.html", context)
+    response = render(request, "ticketing/order.html", context)
+    # The address is the buyer's key: never sent to another site ("same-origin": with no referrer
+    # at all Chromium sends `Origin: null` on the page's own forms and the CSRF check refuses them).
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@require_POST
+def confirm(request, token):
+    """The buyer opened the e-mailed link and confirms: the order takes its seats."""
+    order = _order_or_404(token)
+    try:
+        order_services.confirm_order(order=order)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your order is confirmed: its passes are held for you until the deadline below."))
+    return redirect("ticketing:order", token=order.token)
+
+
+@require_POST
+def choose_transfer(request, token):
+    """The buyer will pay by bank transfer: show the VietQR code and hold the seats for longer."""
+    order = _order_or_404(token)
+    try:
+        order_services.choose_bank_transfer(order=order)
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect(reverse("ticketing:order", kwargs={"token": order.token}) + "#bank-transfer")
 
 
 @require_POST
@@ -162,8 +225,6 @@ def cancel(request, token):
 
 
 def receipt(request, token):
-    from .pdf import render_receipt
-
     order = _order_or_404(token)
     if order.status != OrderStatus.PAID or order.total == 0:
         raise Http404
@@ -192,17 +253,52 @@ def stripe_webhook(request):
     return HttpResponse(outcome)
 
 
+@csrf_exempt
+@require_POST
+def sepay_webhook(request):
+    """SePay's transaction notifications: its API key header is checked before the body is read."""
+    return _bank_webhook(request, BankFeed.SEPAY)
+
+
+@csrf_exempt
+@require_POST
+def casso_webhook(request):
+    """Casso's webhook v2: the X-Casso-Signature HMAC is checked before anything is applied."""
+    return _bank_webhook(request, BankFeed.CASSO)
+
+
+def _bank_webhook(request, feed):
+    # Both services retry until they get a 2xx; {"success": true} is what SePay expects.
+    try:
+        outcome = transfers.receive_webhook(feed=feed, body=request.body, headers=request.headers)
+    except bank_feeds.InvalidDelivery as error:
+        logger.warning("Rejected a %s webhook: %s", feed, error)
+        return JsonResponse({"success": False, "error": "unauthorized"}, status=401)
+    except bank_feeds.MalformedDelivery as error:
+        logger.warning("Unreadable %s webhook: %s", feed, error)
+        return JsonResponse({"success": False, "error": "malformed"}, status=400)
+    except DomainError as error:
+        logger.warning("%s webhook not applied: %s", feed, error.code)
+        return JsonResponse({"success": False, "error": error.code}, status=409)
+    return JsonResponse({"success": True, "outcome": outcome})
+
+
 @login_required
 @ensure_csrf_cookie
 def scanner(request, slug):
     """The door scanner page (camera, handheld scanner, name search) for door staff, supervisors, organizers."""
-    if not permissions.is_door_staff(request.user):
-        raise PermissionDenied
-    event = event_selectors.event_for_staff(slug)
+    event = _door_staff_event(request, slug)
     context = {
         "event": event,
         "texts": json.dumps(scanner_texts(), ensure_ascii=False),
         "categories": json.dumps({value: str(label) for value, label in Category.choices}, ensure_ascii=False),
+        "gates": devices.gates(event),
+        "category_choices": Category.choices,
+        "doors": json.dumps(selectors.scanner_doors(event), ensure_ascii=False),
+        # The page offers what the signed-in person may do; the API checks again on every call.
+        "can_undo": permissions.is_door_supervisor(request.user),
+        "can_register_walk_in": permissions.can_decide_applications(request.user),
+        "undo_url": reverse("api:checkin_undo", kwargs={"check_in_id": 0}),
     }
     return render(request, "ticketing/scanner.html", context)
 
@@ -213,7 +309,7 @@ def scanner_texts():
         "admitted": _("Admitted"),
         "already_checked_in": _("Already checked in"),
         "invalid": _("Invalid badge"),
-        "revoked": _("Replaced badge"),
+        "revoked": _("Badge no longer valid"),
         "wrong_event": _("Wrong event"),
         "not_allowed": _("Not allowed"),
         "not_open": _("Check-in not open"),
@@ -235,6 +331,22 @@ def scanner_texts():
         "online": _("Online"),
         "offline": _("Offline: scans are checked on this device"),
         "never": _("never"),
+        "undo_confirm": _("Undo the admission of {name}? Their badge can then be scanned again."),
+        "no_seat": _("No seat"),
+        "no_seat_help": _(
+            "The room's seats are kept for reservations; walk-ins go in only while seats are free. "
+            "Send the person to another session or to the help desk."
+        ),
+        "seats_left": _("Seats left for walk-ins: {count}"),
+        "printed": _("Badge printed"),
+        "print_sent": _("Badge sent to the printer."),
+        "reprint_question": _("Printed before at {time} · Desk: {gate}. Reprint? Give a reason."),
+        "undo": _("Undo"),
+        "undone": _("Admission undone"),
+        "undo_failed": _("The admission could not be undone."),
+        "conflicts_title": _("Admitted offline here, but already admitted elsewhere:"),
+        "conflict_row": _("{name} · {time} · Gate: {gate}"),
+        "walk_in_done": _("Registered and approved."),
     }
 
 
@@ -245,6 +357,7 @@ SCANNER_FILES = (
     "vendor/jsqr/jsQR.min.js",
     "checkin/scanner.js",
     "checkin/offline.js",
+    "checkin/door.js",
     "vendor/noble-ed25519/ed25519.min.js",  # loaded only where Web Crypto has no Ed25519
     "checkin/icon-192.png",
     "checkin/icon-512.png",
@@ -252,8 +365,13 @@ SCANNER_FILES = (
 
 
 def _door_staff_event(request, slug):
+    """The event of a door page; a paired or token device works for its own event only (403 elsewhere)."""
     if not permissions.is_door_staff(request.user):
         raise PermissionDenied
+    try:
+        devices.device_event_slug(getattr(request, "api_token", None), slug)
+    except DomainError as error:
+        raise PermissionDenied(error.message) from error
     return event_selectors.event_for_staff(slug)
 
 

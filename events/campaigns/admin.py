@@ -5,8 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from conference.admin import ReadOnlyAdmin
-
+from ..common.admin import ReadOnlyAdmin
 from ..models import Campaign, Delivery, MailOptOut
 
 

@@ -20,10 +20,8 @@ from . import services
 
 
 def reminder_filters():
-    """Who is reminded: holders of a valid ticket (ticketing's filter), or the approved if ticketing is absent."""
-    if any(item.key == "ticket_type" for item in extensions.recipient_filters()):
-        return {"ticket_type": "valid"}
-    return {"status": ParticipantStatus.APPROVED}
+    """Who is reminded: as a recipient filter declares (ticketing: holders of a valid ticket), else the approved."""
+    return extensions.reminder_recipients() or {"status": ParticipantStatus.APPROVED}
 
 
 def _texts(language):

@@ -24,10 +24,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import extensions
+from ..common.jobs import enqueue
 from ..enums import SENDABLE_DELIVERIES, CampaignStatus, Category, ConsentPurpose, DeliveryStatus, ParticipantStatus
 from ..errors import DomainError
 from ..models import Campaign, Consent, Delivery, MailOptOut, Participant
-from ..tasks import enqueue
 from . import placeholders
 
 OPT_OUT_SALT = "events.mail-opt-out"
@@ -106,7 +106,7 @@ def preview(campaign):
     """What the page shows before sending: recipient count and the e-mail rendered for a sample recipient.
 
     Returns {"count": n, "samples": [(language, participant, subject, body)]}, one sample per
-    language among the recipients (Vietnamese first).
+    recipients' language (Vietnamese first); `language` is the one the e-mail is written in for them.
     """
     queryset = recipients(campaign)
     samples = []
@@ -114,7 +114,7 @@ def preview(campaign):
         participant = queryset.filter(language=language).first()
         if participant is not None:
             message = build_message(campaign, participant)
-            samples.append((language, participant, message.subject, message.body))
+            samples.append((campaign.language_for(language), participant, message.subject, message.body))
     return {"count": queryset.count(), "samples": samples}
 
 
@@ -127,10 +127,15 @@ def opt_out_url(participant):
 
 
 def build_message(campaign, participant, *, connection=None):
-    """The e-mail for one recipient, in their language, with the opt-out link and headers if non-essential."""
-    with translation.override(participant.language):
+    """The e-mail for one recipient, with the opt-out link and headers if non-essential.
+
+    One language for the whole message: the recipient's when the campaign is written in it, else
+    Vietnamese (Campaign.language_for), for the text, {event}, the footer and any attachment.
+    """
+    language = campaign.language_for(participant.language)
+    with translation.override(language):
         mapping = placeholders.values(participant)
-        subject, body = campaign.text_for(participant.language)
+        subject, body = campaign.text_for(language)
         subject = " ".join(placeholders.fill(subject, mapping).split())  # no line breaks in a header
         body = placeholders.fill(body, mapping)
         headers = {}

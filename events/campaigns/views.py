@@ -8,12 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import permissions
+from .. import organizer, permissions
 from ..enums import CampaignStatus, DeliveryStatus
 from ..errors import DomainError
 from ..models import Campaign
@@ -30,7 +29,7 @@ def organizer_only(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+            return redirect_to_login(request.get_full_path())
         if not permissions.can_send_mail(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -47,7 +46,8 @@ def _campaign(slug, pk):
 def campaign_list(request, slug):
     event = event_for_staff(slug)
     campaigns = Campaign.objects.filter(event=event).select_related("created_by")
-    return render(request, "events/campaigns/list.html", {"event": event, "campaigns": campaigns})
+    context = {"event": event, "campaigns": campaigns, **organizer.navigation(event, request.user, "campaigns")}
+    return render(request, "events/campaigns/list.html", context)
 
 
 @organizer_only
@@ -70,8 +70,9 @@ def campaign_compose(request, slug, pk=None):
         else:
             return redirect("campaigns:detail", slug=slug, pk=campaign.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "events/campaigns/compose.html", {"event": event, "form": form, "campaign": campaign},
-                  status=status)
+    context = {"event": event, "form": form, "campaign": campaign}
+    context.update(organizer.navigation(event, request.user, "campaigns"))
+    return render(request, "events/campaigns/compose.html", context, status=status)
 
 
 @organizer_only
@@ -91,6 +92,7 @@ def campaign_detail(request, slug, pk):
         "shown_status": shown_status,
         "log": Paginator(deliveries, LOG_PAGE_SIZE).get_page(request.GET.get("page")),
         "preview": services.preview(campaign) if campaign.status == CampaignStatus.DRAFT else None,
+        **organizer.navigation(event, request.user, "campaigns"),
     }
     return render(request, "events/campaigns/detail.html", context)
 

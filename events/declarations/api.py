@@ -9,14 +9,13 @@ from ninja import Router
 
 from .. import collation, permissions
 from .. import selectors as event_selectors
-from ..api import STAFF_AUTH
+from ..common.api import STAFF_AUTH
 from ..errors import PermissionDenied
 from ..schemas import ErrorOut
 from . import selectors
 from .schemas import DeclarationOut, SignatureOut, VerificationOut
 
 router = Router(tags=["declarations"])
-READ_ALL_SCOPE = "declarations:read"
 ORGANIZER_FIELDS = {"participant_id", "public", "kiosk", "entry_hash"}
 
 
@@ -24,11 +23,11 @@ def _anyone(request):
     return True  # last in the auth list: the request goes on, unauthenticated
 
 
-def _is_organizer(request):
+def _is_organizer(request, event):
     token = getattr(request, "api_token", None)
-    if not permissions.can_read_all_signatures(request.user):
-        return False
-    return token is None or READ_ALL_SCOPE in token.scopes
+    return permissions.has_permission(request.user, permissions.READ_SIGNATURES, token=token) and (
+        permissions.token_covers_event(token, event.pk)
+    )
 
 
 def _declaration_out(declaration):
@@ -49,6 +48,9 @@ def _declaration_out(declaration):
     summary="Declarations of an event, with their chain head",
 )
 def list_declarations(request, slug: str):
+    """The declarations participants can sign (the Alliance founding declaration, the code-of-conduct pledge)
+    with their open/closed state and the hash at the head of each signature chain.
+    """
     event = event_selectors.public_event(slug)
     return [_declaration_out(declaration) for declaration in selectors.public_declarations(event)]
 
@@ -86,18 +88,22 @@ def list_signatures(request, slug: str, declaration_slug: str, unlisted: bool = 
         public_fields = SignatureOut.model_fields.keys() - ORGANIZER_FIELDS
         rows = selectors.public_signatories(signatures)
         return [{key: value for key, value in _signature_out(e).items() if key in public_fields} for e in rows]
-    if not _is_organizer(request):
+    if not _is_organizer(request, event):
         raise PermissionDenied("forbidden", _("You are not allowed to do this."))
     return [_signature_out(entry) for entry in collation.sort_people(signatures, name=lambda e: e.display_name)]
 
 
 @router.get(
     "/events/{slug}/declarations/{declaration_slug}/verification",
+    operation_id="verify_declaration_chain",
     response={200: VerificationOut, 404: ErrorOut},
     auth=None,
     summary="Recompute the whole signature chain and name the first broken entry",
 )
 def verify(request, slug: str, declaration_slug: str):
+    """Recomputes every entry of the declaration's hash chain from its content and says whether the chain is
+    intact, naming the first broken entry if not. Anyone may check.
+    """
     event = event_selectors.public_event(slug)
     declaration = selectors.public_declaration(event, declaration_slug)
     result = selectors.verify_chain(declaration)

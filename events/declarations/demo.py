@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from ..enums import Category, ParticipantStatus
 from ..extensions import demo_seeder
 from ..models import SigningMethod
-from . import services
+from . import pins, services
 
 FOUNDING = {
     "slug": "tuyen-bo-thanh-lap",
@@ -102,5 +102,10 @@ def seed_declarations(event):
     at_kiosk = services.Signing(method=SigningMethod.KIOSK, kiosk="Bàn ký 1", staff=staff, ip_address="10.0.0.21")
     for participant in approved.filter(category=Category.KOL)[:3]:
         services.sign_declaration(
-            declaration=pledge, participant=participant, consent=True, public=True, signing=at_kiosk
+            declaration=pledge,
+            participant=participant,
+            pin=pins.signing_pin(participant),
+            consent=True,
+            public=True,
+            signing=at_kiosk,
         )

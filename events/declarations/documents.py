@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..common.pdf import render_pdf
 from ..exports import _safe_cell
 from ..models import ChainEntry
 from . import selectors
@@ -14,8 +15,6 @@ from . import selectors
 
 def sealed_declaration_pdf(declaration):
     """The text, the signatories by role and category, the signing period and the chain head; PDF bytes."""
-    from weasyprint import HTML  # slow import, only when rendering
-
     signatures = selectors.signatures_in_force(declaration)
     listed = selectors.public_signatories(signatures)
     context = {
@@ -26,7 +25,7 @@ def sealed_declaration_pdf(declaration):
         "verification": selectors.verify_chain(declaration),
     }
     html = render_to_string("events/declaration/sealed_pdf.html", context)
-    return HTML(string=html).write_pdf()
+    return render_pdf(html)
 
 
 def _local(moment):

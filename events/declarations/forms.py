@@ -22,10 +22,19 @@ class SignForm(forms.Form):
     consent = forms.BooleanField(label=_("I have read the text above and sign it of my own free will."), required=False)
     public = forms.ChoiceField(label=_("Public list"), choices=PUBLIC_CHOICES, widget=forms.RadioSelect)
 
+    pin = forms.CharField(
+        label=_("Your signing PIN"),
+        max_length=6,
+        help_text=_("Six digits, on your personal page and in the e-mail with your badge."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]*"}),
+    )
+
     def __init__(self, *args, with_name=True, **kwargs):
         super().__init__(*args, **kwargs)
-        if not with_name:
-            # At the kiosk the badge and the staff member identify the signer.
+        if with_name:
+            del self.fields["pin"]
+        else:
+            # At the kiosk the scanned badge says who it is and their PIN proves they are there.
             del self.fields["typed_name"]
 
     @property

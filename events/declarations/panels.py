@@ -6,17 +6,22 @@ from django.urls import reverse
 from ..extensions import event_link, personal_panel
 from ..models import Declaration
 from ..models.declaration import DeclarationStatus
-from . import selectors, services
+from . import pins, selectors, services
 
 
-@personal_panel(order=30)
+@personal_panel(order=40)
 def declarations_panel(request, participant):
     declarations = selectors.participant_declarations(participant)
     if not declarations:
         return None
     for declaration in declarations:
         declaration.my_role = services.signing_role(declaration, participant)
-    context = {"event": participant.event, "participant": participant, "declarations": declarations}
+    context = {
+        "event": participant.event,
+        "participant": participant,
+        "declarations": declarations,
+        "signing_pin": pins.signing_pin(participant),
+    }
     return render_to_string("events/declaration/_panel.html", context, request=request)
 
 

@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .. import audit
 from ..enums import Category, ParticipantStatus
 from ..errors import Conflict, DomainError
 from ..models import (
@@ -27,7 +28,7 @@ from ..models import (
     SigningMethod,
     SigningRule,
 )
-from . import chain
+from . import chain, pins
 
 # Approved KOLs found the Alliance; the other categories stand beside it.
 DEFAULT_RULES = {
@@ -141,10 +142,9 @@ def seal_declaration(*, declaration, by):
         sealed_at=now,
         sealed_by=by,
     )
-    from .. import audit
 
     audit.record(
-        action="declaration.sealed",
+        action="events.declaration.sealed",
         actor=by,
         obj=declaration,
         chain_length=declaration.chain_length,
@@ -213,17 +213,20 @@ def _chain_head(declaration):
         raise Conflict("chain_busy", _("Many people are signing right now. Please try again."))
 
 
-def sign_declaration(*, declaration, participant, typed_name=None, consent, public, signing):
+def sign_declaration(*, declaration, participant, typed_name=None, pin=None, consent, public, signing):
     """Sign the current version for a participant: one new chain entry, under the chain lock.
 
     Refused, with a reason code, when the declaration is not open, the
     participant may not sign it, they already signed, did not tick the consent,
-    or (online) typed a name other than their registered one.
+    (online) typed a name other than their registered one, or (at a kiosk) did
+    not type their own signing PIN (`pins.py`: staff alone cannot sign for them).
     """
     if not consent:
         raise DomainError("consent_required", _("Tick the box to confirm that you sign."), field="consent")
     if signing.method == SigningMethod.ONLINE and not names_match(typed_name, participant.full_name):
         raise DomainError("name_mismatch", _("Type your full name exactly as you registered it."), field="typed_name")
+    if signing.method == SigningMethod.KIOSK:
+        pins.check_signing_pin(participant, pin)
     with _chain_head(declaration) as head:
         _check_open(head)
         role = signing_role(head, participant)

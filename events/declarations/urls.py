@@ -14,7 +14,6 @@ urlpatterns = [
     path("e/<slug:slug>/declarations/<slug:declaration_slug>/sealed.pdf", views.sealed_pdf, name="sealed_pdf"),
     path("e/<slug:slug>/me/declarations/<slug:declaration_slug>/", views.sign_online, name="sign"),
     path("e/<slug:slug>/me/declarations/<slug:declaration_slug>/withdraw/", views.withdraw_online, name="withdraw"),
-    path("kiosk/login/", views.KioskLoginView.as_view(), name="kiosk_login"),
     path("e/<slug:slug>/kiosk/", views.kiosk_index, name="kiosk_index"),
     path("e/<slug:slug>/kiosk/<slug:declaration_slug>/", views.kiosk, name="kiosk"),
     path("e/<slug:slug>/kiosk/<slug:declaration_slug>/<str:token>/", views.kiosk_confirm, name="kiosk_confirm"),

@@ -1,20 +1,20 @@
 """Declaration pages: the public signatories page, signing online, and the staff kiosk."""
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import user_passes_test
 from django.core import signing
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from .. import extensions, links, permissions
 from .. import selectors as event_selectors
 from ..errors import DomainError
 from ..models import DeclarationStatus, Participant, SignatoryRole, SigningMethod
 from . import chain, selectors, services
+from .documents import sealed_declaration_pdf
 from .forms import KioskSetupForm, ScanForm, SignForm
 
 KIOSK_SESSION_KEY = "signing_kiosk"
@@ -47,8 +47,6 @@ def canonical_text(request, slug, declaration_slug, number):
 
 
 def sealed_pdf(request, slug, declaration_slug):
-    from .documents import sealed_declaration_pdf
-
     event = event_selectors.public_event(slug)
     declaration = selectors.public_declaration(event, declaration_slug)
     if declaration.status != DeclarationStatus.SEALED:
@@ -109,11 +107,18 @@ def _role(value):
     return SignatoryRole(value) if value else None
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw_online(request, slug, declaration_slug):
+    """GET asks the signatory to confirm (a withdrawal stays on the public record); POST withdraws."""
     event = event_selectors.public_event(slug)
     participant = _participant_or_404(request, event)
     declaration = selectors.public_declaration(event, declaration_slug)
+    if request.method == "GET":
+        signature = services.active_signature(declaration, participant)
+        if signature is None:
+            return redirect("events:personal_page", slug=slug)
+        context = {"event": event, "declaration": declaration, "signature": signature}
+        return render(request, "events/declaration/withdraw.html", context)
     try:
         services.withdraw_signature(
             declaration=declaration, participant=participant, signing=services.Signing.from_request(request)
@@ -125,12 +130,8 @@ def withdraw_online(request, slug, declaration_slug):
     return redirect("events:personal_page", slug=slug)
 
 
-class KioskLoginView(auth_views.LoginView):
-    template_name = "events/declaration/kiosk_login.html"
-    redirect_authenticated_user = False
-
-
-staff_only = user_passes_test(permissions.can_run_signing_kiosk, login_url="declarations:kiosk_login")
+# Staff sign in on the one staff sign-in page (settings.LOGIN_URL) and come back here.
+staff_only = user_passes_test(permissions.can_run_signing_kiosk)
 
 
 @staff_only
@@ -194,6 +195,7 @@ def kiosk_confirm(request, slug, declaration_slug, token):
             services.sign_declaration(
                 declaration=declaration,
                 participant=participant,
+                pin=form.cleaned_data["pin"],
                 consent=form.cleaned_data["consent"],
                 public=form.wants_public,
                 signing=signing_at_kiosk,

@@ -1,8 +1,8 @@
 """Models of the events app, one module per concept."""
 
 from .api_token import ApiToken
-from .campaign import Campaign, Delivery, MailOptOut
 from .audit import AuditEntry, ErasureRequest
+from .campaign import Campaign, Delivery, MailOptOut
 from .declaration import (
     ChainEntry,
     Declaration,

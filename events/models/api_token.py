@@ -1,8 +1,11 @@
 """Bearer tokens for scripts and scanner devices."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from ..permissions import TOKEN_SCOPES
 
 
 class ApiToken(models.Model):
@@ -39,3 +42,13 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+    def clean(self):
+        unknown = sorted(set(self.scopes or []) - TOKEN_SCOPES) if isinstance(self.scopes, list) else ["?"]
+        if unknown:
+            raise ValidationError(
+                {
+                    "scopes": _("Unknown scope: %(unknown)s. Known scopes: %(known)s.")
+                    % {"unknown": ", ".join(map(str, unknown)), "known": ", ".join(sorted(TOKEN_SCOPES))}
+                }
+            )

@@ -52,7 +52,12 @@ class ErasureRequest(models.Model):
     blockers = models.JSONField(_("why it waits"), default=list, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
     )
 
     class Meta:

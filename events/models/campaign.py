@@ -52,9 +52,16 @@ class Campaign(models.Model):
     def __str__(self):
         return self.subject_vi
 
+    def language_for(self, language):
+        """The one language a reader of `language` gets: theirs when the e-mail is written in it, else Vietnamese.
+
+        The whole message follows it (text, {event}, footer), so nobody gets Vietnamese text under an English footer.
+        """
+        return "en" if language == "en" and self.subject_en and self.body_en else "vi"
+
     def text_for(self, language):
         """(subject, body) in this language, falling back to Vietnamese where the English is empty."""
-        if language == "en" and self.subject_en and self.body_en:
+        if self.language_for(language) == "en":
             return self.subject_en, self.body_en
         return self.subject_vi, self.body_vi
 

@@ -28,7 +28,13 @@ class Invitation(models.Model):
     revoked = models.BooleanField(_("revoked"), default=False)
     note = models.CharField(_("note"), max_length=200, blank=True, help_text=_("Whom the code was given to."))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

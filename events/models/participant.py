@@ -48,6 +48,12 @@ class Participant(models.Model):
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     # The owner's secret for the API ("read my registration"); never shown to others.
     token = models.CharField(max_length=64, unique=True, default=new_participant_token, editable=False)
+    # Personal links made at or before this nanosecond no longer open the page (events.links):
+    # spending a link moves it to the link's own time, so each link works once and voids older ones.
+    links_valid_after_ns = models.BigIntegerField(default=0, editable=False)
+    # Browser sessions opened at or before this nanosecond no longer act for the participant
+    # (events.links.end_sessions): an erasure request signs out every other device at once.
+    sessions_valid_after_ns = models.BigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     anonymized_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)

@@ -1,5 +1,6 @@
 """Models of the agenda app (label "agenda"), one module per concept."""
 
+from .floor import Feedback, Floor, FloorBlock, Poll, PollBallot, PollOption, Question, QuestionVote
 from .override import ConflictOverride
 from .publication import Publication
 from .reservation import Bookmark, Reservation
@@ -8,6 +9,14 @@ from .session import Session, SessionPerson
 from .track import Track
 
 __all__ = [
+    "Feedback",
+    "Floor",
+    "FloorBlock",
+    "Poll",
+    "PollBallot",
+    "PollOption",
+    "Question",
+    "QuestionVote",
     "Bookmark",
     "ConflictOverride",
     "Publication",

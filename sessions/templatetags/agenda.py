@@ -4,6 +4,7 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -27,6 +28,12 @@ def change_when(value):
 @register.simple_tag
 def change_where(value):
     return f"{change_when(value)}, {change_room(value)}"
+
+
+@register.simple_tag
+def change_seats(value):
+    capacity = (value or {}).get("capacity")
+    return _("no reservations") if capacity is None else formats.number_format(capacity, force_grouping=True)
 
 
 @register.simple_tag

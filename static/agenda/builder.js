@@ -4,6 +4,7 @@
 (function () {
   "use strict";
   const DAY_START = 7 * 60, DAY_END = 20 * 60, PX = 1.5, SNAP = 5, TZ_OFFSET = 7 * 60; // Asia/Ho_Chi_Minh, no DST
+  const SHORT = 30, MIN_HEIGHT = 16; // minutes below which a block is drawn compact; px a block needs for one line
 
   const root = document.getElementById("builder");
   if (!root) return;
@@ -15,6 +16,9 @@
   const form = document.getElementById("builder-form");
   const text = JSON.parse(document.getElementById("builder-messages").textContent);
   const participants = JSON.parse(document.getElementById("builder-participants").textContent);
+  // "Thứ 7 14/8" / "Sat 14/8", formatted by the server in the page's language.
+  const dayLabels = JSON.parse(document.getElementById("builder-day-labels").textContent);
+  const dayLabel = (day) => dayLabels[day] || day;
   const state = { data: null, day: null, pending: null, editing: null };
 
   function csrf() {
@@ -65,7 +69,7 @@
     const days = document.getElementById("builder-days");
     days.replaceChildren(...eventDays().map((day) => {
       const button = document.createElement("button");
-      button.type = "button"; button.className = "button"; button.textContent = day;
+      button.type = "button"; button.className = "button"; button.textContent = dayLabel(day);
       button.setAttribute("aria-pressed", String(day === state.day));
       button.addEventListener("click", () => { state.day = day; render(); });
       return button;
@@ -94,6 +98,7 @@
     });
     const today = state.data.sessions.filter((entry) => localDay(entry.session.starts_at) === state.day);
     today.forEach(drawSession);
+    layOutLanes(today);
     // Sessions saved (with an override) outside the event's days have no column: list them so they can be fixed.
     const outside = state.data.sessions.filter((entry) => !eventDays().includes(localDay(entry.session.starts_at)));
     listDraftConflicts(today.concat(outside));
@@ -108,7 +113,7 @@
       const link = document.createElement("button");
       link.type = "button";
       link.className = "builder-link";
-      link.textContent = `${localDay(entry.session.starts_at)} ${hhmm(localMinutes(entry.session.starts_at))} ${entry.session.title_vi}`;
+      link.textContent = whenAndTitle(entry.session);
       link.addEventListener("click", () => openDialog(entry.session));
       li.append(link, document.createTextNode(": " + conflict.message));
       items.push(li);
@@ -116,6 +121,50 @@
     document.getElementById("builder-draft-conflict-list").replaceChildren(...items);
     document.getElementById("builder-draft-conflict-count").textContent = String(items.length);
     document.getElementById("builder-draft-conflicts").hidden = items.length === 0;
+  }
+
+  const whenAndTitle = (session) =>
+    `${dayLabel(localDay(session.starts_at))} ${hhmm(localMinutes(session.starts_at))} ${session.title_vi}`;
+
+  // Sessions overlapping in one room (saved anyway) stand side by side: each cluster of overlapping
+  // sessions is split into as many lanes as it needs, every session in the first lane free at its start.
+  function layOutLanes(entries) {
+    const byRoom = new Map();
+    entries.forEach((entry) => {
+      const list = byRoom.get(entry.session.room_id) || [];
+      list.push(entry.session); byRoom.set(entry.session.room_id, list);
+    });
+    byRoom.forEach((sessions) => {
+      sessions.sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at) || Date.parse(a.ends_at) - Date.parse(b.ends_at));
+      let cluster = [], clusterEnd = -Infinity;
+      const finish = () => { if (cluster.length) placeLanes(cluster); cluster = []; };
+      sessions.forEach((session) => {
+        if (Date.parse(session.starts_at) >= clusterEnd) { finish(); clusterEnd = -Infinity; }
+        cluster.push(session);
+        clusterEnd = Math.max(clusterEnd, Date.parse(session.ends_at));
+      });
+      finish();
+    });
+  }
+
+  function placeLanes(cluster) {
+    const ends = [], lanes = new Map();
+    cluster.forEach((session) => {
+      let lane = ends.findIndex((end) => end <= Date.parse(session.starts_at));
+      if (lane === -1) { lane = ends.length; ends.push(0); }
+      ends[lane] = Date.parse(session.ends_at);
+      lanes.set(session.id, lane);
+    });
+    cluster.forEach((session) => {
+      const block = grid.querySelector(`.builder-session[data-session-id="${session.id}"]`);
+      if (block) setLane(block, lanes.get(session.id), ends.length);
+    });
+  }
+
+  function setLane(block, lane, count) {
+    block.style.left = count > 1 ? `calc(${(lane * 100) / count}% + 2px)` : "";
+    block.style.width = count > 1 ? `calc(${100 / count}% - 4px)` : "";
+    block.style.right = count > 1 ? "auto" : "";
   }
 
   function cell(className, content) {
@@ -129,8 +178,11 @@
   function drawSession(entry) {
     const session = entry.session;
     const block = document.createElement("div");
-    block.className = "builder-session" + (entry.conflicts.length ? " has-conflict" : "");
+    // A short session gets smaller type on one line; its full title, time and people are in the tooltip.
+    const short = localMinutes(session.ends_at) - localMinutes(session.starts_at) < SHORT;
+    block.className = "builder-session" + (entry.conflicts.length ? " has-conflict" : "") + (short ? " short" : "");
     block.dataset.sessionId = session.id;
+    block.dataset.conflicts = entry.conflicts.map((c) => c.message).join("\n");
     block.tabIndex = 0;
     const track = state.data.tracks.find((t) => t.id === session.track_id);
     if (track) block.style.setProperty("--track", track.color);
@@ -138,8 +190,9 @@
     const time = document.createElement("span");
     time.className = "builder-time";
     const people = session.people.map((p) => p.name).join(", ");
-    block.title = entry.conflicts.map((c) => c.message).join("\n");
-    block.append(title, time, document.createTextNode(people ? " · " + people : ""));
+    const names = document.createElement("span");
+    names.className = "builder-people"; names.textContent = people ? " · " + people : "";
+    block.append(title, time, names);
     const handle = document.createElement("div"); handle.className = "builder-resize";
     block.append(handle);
     place(block, session.room_id, localMinutes(session.starts_at), localMinutes(session.ends_at));
@@ -150,8 +203,10 @@
 
   function place(block, roomId, start, end) {
     block.style.top = (start - DAY_START) * PX + "px";
-    block.style.height = Math.max(end - start, SNAP) * PX + "px";
+    block.style.height = Math.max((end - start) * PX, MIN_HEIGHT) + "px";
     block.querySelector(".builder-time").textContent = `${hhmm(start)}–${hhmm(end)}`;
+    block.title = [block.querySelector("strong").textContent, `${hhmm(start)}–${hhmm(end)}${block.querySelector(".builder-people").textContent}`]
+      .concat(block.dataset.conflicts ? [block.dataset.conflicts] : []).join("\n");
     block.dataset.roomId = roomId; block.dataset.start = start; block.dataset.end = end;
     const target = column(roomId);
     if (target && block.parentElement !== target) target.append(block);
@@ -168,6 +223,7 @@
       start: localMinutes(entry.session.starts_at), end: localMinutes(entry.session.ends_at) };
     let moved = false;
     block.classList.add("dragging");
+    setLane(block, 0, 1); // the dragged block takes its column's width wherever it goes
     // Listen on the document: moving the block to another room's column re-parents it, which would drop
     // a pointer capture.
     const onMove = (e) => {
@@ -270,6 +326,7 @@
       place(block, origin.room, origin.start, origin.end);
     }
     grid.querySelectorAll(".clash-preview").forEach((b) => b.classList.remove("clash-preview"));
+    render(); // back to the saved draft, lanes included
   });
 
   function fillSelect(select, options, value) {
@@ -333,7 +390,22 @@
   document.getElementById("builder-new").addEventListener("click", () => {
     openDialog(null, { room_id: state.data.rooms[0] && state.data.rooms[0].id, day: state.day, start: 9 * 60, end: 10 * 60 });
   });
+  // Publishing is seen by everyone at once and mails people: ask first, listing the conflicts still saved.
+  const publishDialog = document.getElementById("builder-publish-dialog");
   document.getElementById("builder-publish").addEventListener("click", async () => {
+    await load();
+    const open = state.data.sessions.flatMap((entry) => entry.conflicts.map((c) => `${whenAndTitle(entry.session)}: ${c.message}`));
+    document.getElementById("builder-publish-text").textContent = text.publishConfirm;
+    document.getElementById("builder-publish-conflicts-intro").textContent =
+      open.length ? text.publishConflicts.replace("%(count)s", open.length) : text.publishClean;
+    document.getElementById("builder-publish-conflicts").replaceChildren(...open.map((line) => {
+      const li = document.createElement("li"); li.textContent = line; return li;
+    }));
+    publishDialog.returnValue = "";
+    publishDialog.showModal();
+  });
+  publishDialog.addEventListener("close", async () => {
+    if (publishDialog.returnValue !== "publish") return;
     const { status, payload } = await api("POST", root.dataset.publishUrl);
     if (status === 201) {
       const message = text.published.replace("%(number)s", payload.version);

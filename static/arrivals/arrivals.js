@@ -26,11 +26,12 @@
   }
 
   function clock(iso) {
-    return new Date(iso).toLocaleTimeString(root.dataset.language, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+    // In the event's time zone (data-time-zone), not the browser's: a laptop set to another zone misread the door.
+    return new Date(iso).toLocaleTimeString(root.dataset.language, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: root.dataset.timeZone });
   }
 
   function hm(iso) {
-    return new Date(iso).toLocaleTimeString(root.dataset.language, { hour: "2-digit", minute: "2-digit", hour12: false });
+    return new Date(iso).toLocaleTimeString(root.dataset.language, { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: root.dataset.timeZone });
   }
 
   function drawChart(series) {

@@ -563,9 +563,22 @@
     });
   }
 
+  /** Tell the page (door.js listens) which of this device's offline admissions the server found were
+   * already admitted elsewhere: a second person on one badge, or one person twice. */
+  function reportConflicts(scans, results) {
+    var conflicts = scans.filter(function (scan) {
+      return results[scan.client_id] && results[scan.client_id].conflict;
+    }).map(function (scan) {
+      var person = state.lists && state.lists.participants[participantOf(scan)];
+      return { name: person ? person.name : "—", gate: scan.gate, at: scan.scanned_at };
+    });
+    if (conflicts.length) document.dispatchEvent(new CustomEvent("kol:sync-conflicts", { detail: conflicts }));
+  }
+
   function markSynced(scans, answer) {
     var results = {};
     answer.results.forEach(function (row) { results[row.client_id] = row; });
+    reportConflicts(scans, results);
     return transact(["queue", "admissions"], "readwrite", function (stores) {
       scans.forEach(function (scan) {
         var row = results[scan.client_id];

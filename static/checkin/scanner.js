@@ -17,6 +17,8 @@
     scanUrl: root.dataset.scanUrl,
     admitUrl: root.dataset.admitUrl,
     searchUrl: root.dataset.searchUrl,
+    // Door supervisors only: "/api/v1/checkin/0/undo", the 0 replaced by the admission's id.
+    undoUrl: root.dataset.undoUrl || "",
     language: root.dataset.language || "vi",
     texts: JSON.parse(root.dataset.texts),
     categories: JSON.parse(root.dataset.categories),
@@ -24,9 +26,10 @@
   var DEBOUNCE_MS = 3000; // the same code is ignored while it stays in view and for 3 s after
   var VERDICT_MS = 2000; // how long a verdict covers the screen
   var GATE_KEY = "kol.checkin.gate";
+  var SESSION_KEY = "kol.checkin.session." + config.event; // set by door.js in session-door mode
   var COUNT_KEY = "kol.checkin.admitted." + config.event;
-  var GREEN = ["admitted"];
-  var AMBER = ["already_checked_in", "not_open"];
+  var GREEN = ["admitted", "printed"];
+  var AMBER = ["already_checked_in", "not_open", "undone"];
 
   function $(id) {
     return document.getElementById(id);
@@ -90,11 +93,18 @@
 
   /** Post one scanned code (source: "camera" or "keyboard"); resolves to the verdict, rejects without one. */
   function submitCode(code, source) {
-    return postJson(config.scanUrl, { code: code, gate: gate(), event: config.event });
+    return postJson(config.scanUrl, withSession({ code: code, gate: gate(), event: config.event }));
   }
 
   function admitParticipant(participantId) {
-    return postJson(config.admitUrl, { participant: participantId, gate: gate(), event: config.event });
+    return postJson(config.admitUrl, withSession({ participant: participantId, gate: gate(), event: config.event }));
+  }
+
+  /** At a session's door (chosen in door.js) the scan names the session. */
+  function withSession(body) {
+    var session = parseInt(localStorage.getItem(SESSION_KEY) || "", 10);
+    if (session > 0) body.session = session;
+    return body;
   }
 
   function errorVerdict() {
@@ -183,7 +193,8 @@
     remember(verdict, colour);
     signal(colour);
     clearTimeout(verdictTimer);
-    verdictTimer = setTimeout(dismissVerdict, VERDICT_MS);
+    // A verdict with something to act on (door.js: a supervisor's undo) stays up longer.
+    verdictTimer = setTimeout(dismissVerdict, verdict.hold_ms || VERDICT_MS);
   }
 
   function dismissVerdict() {
@@ -202,9 +213,37 @@
       t(verdict.result) +
       (verdict.participant ? " · " + verdict.participant.name : "") +
       (verdict.offline ? " · " + t("offline_mark") : "");
+    if (config.undoUrl && verdict.result === "admitted" && verdict.check_in_id && !verdict.offline) {
+      item.appendChild(undoButton(verdict, item));
+    }
     var list = $("recent");
     list.insertBefore(item, list.firstChild);
     while (list.children.length > 10) list.removeChild(list.lastChild);
+  }
+
+  // --- Undoing a mistaken admission (door supervisors) ---------------------------
+
+  function undoButton(verdict, item) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "recent-undo";
+    button.textContent = t("undo");
+    button.addEventListener("click", function () {
+      var name = verdict.participant ? verdict.participant.name : "";
+      if (!window.confirm(t("undo_confirm", { name: name }))) return;
+      button.disabled = true;
+      postJson(config.undoUrl.replace("/0/", "/" + verdict.check_in_id + "/"), {})
+        .then(function () {
+          item.dataset.result = "undone";
+          item.className = "recent-red";
+          item.textContent = clockTime(new Date().toISOString()) + " · " + t("undone") + " · " + name;
+        })
+        .catch(function () {
+          button.disabled = false;
+          button.textContent = t("undo_failed");
+        });
+    });
+    return button;
   }
 
   // --- Keyboard-wedge scanner: an input kept focused ----------------------------
@@ -414,6 +453,8 @@
     searchPeople: searchPeople,
     showVerdict: showVerdict,
     handleCode: handleCode,
+    dismissVerdict: dismissVerdict,
+    postJson: postJson,
     gate: gate,
     config: config,
   };

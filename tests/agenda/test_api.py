@@ -143,8 +143,8 @@ def test_reserve_with_registration_token(client, event, small_room, attendee, or
     response = client.post(f"{API}/agenda/sessions/{session.pk}/reservation", HTTP_X_REGISTRATION_TOKEN=attendee.token)
     mine = client.get(f"{API}/agenda/sessions/{session.pk}/reservation", HTTP_X_REGISTRATION_TOKEN=attendee.token)
 
-    assert response.json() == {"session_id": session.pk, "status": "confirmed"}
-    assert mine.json() == {"session_id": session.pk, "status": "confirmed"}
+    assert response.json() == {"session_id": session.pk, "status": "confirmed", "waitlist_position": None}
+    assert mine.json() == {"session_id": session.pk, "status": "confirmed", "waitlist_position": None}
 
 
 def test_reserve_without_token_is_401(client, event, small_room):

@@ -156,3 +156,68 @@ def test_frab_json_validates_against_schedule_schema(client, event, published):
     assert days[0]["rooms"]["Hội trường Thống Nhất"][0]["persons"] == [
         {"id": published[0].people.get().participant_id, "name": "Phạm Minh Tuấn"}
     ]
+
+
+def _descriptions(response):
+    return {str(e["SUMMARY"]): str(e["DESCRIPTION"]) for e in _calendar(response).walk("VEVENT")}
+
+
+def test_calendar_feeds_without_lang_are_in_vietnamese(client, event, published, small_room, track):
+    for path in ["agenda.ics", f"room/{small_room.pk}.ics", f"track/{track.slug}.ics"]:
+        text = " ".join(_descriptions(client.get(f"/e/{event.slug}/agenda/{path}")).values())
+        assert "Speaker" not in text and "Roundtable" not in text and "Keynote" not in text, path
+    whole = _descriptions(client.get(f"/e/{event.slug}/agenda/agenda.ics"))
+    assert whole["Bàn tròn: bảo vệ trẻ em trên mạng"].startswith("Bàn tròn")
+
+
+def test_calendar_feed_takes_the_linking_pages_language(client, event, published):
+    english = _descriptions(client.get(f"/e/{event.slug}/agenda/agenda.ics?lang=en"))
+    assert english["Bàn tròn: bảo vệ trẻ em trên mạng"].startswith("Roundtable")
+    page = client.get(f"/e/{event.slug}/agenda/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'href="/e/{event.slug}/agenda/agenda.ics?lang=en"' in page
+    assert f'href="/e/{event.slug}/agenda/schedule.xml?lang=en"' in page
+
+
+def test_calendar_personal_is_in_the_persons_language_whatever_the_client(client, event, published, attendee):
+    _keynote, roundtable = published
+    services.reserve_seat(session=roundtable, participant=attendee)
+    token = personal_calendar_token(attendee)
+    url = f"/e/{event.slug}/agenda/me/{token}.ics"
+    assert attendee.language == "en"
+    assert _descriptions(client.get(url))["Bàn tròn: bảo vệ trẻ em trên mạng"].startswith("Roundtable")
+    attendee.language = "vi"
+    attendee.save(update_fields=["language"])
+    in_vietnamese = _descriptions(client.get(url + "?lang=en", HTTP_ACCEPT_LANGUAGE="en"))
+    assert in_vietnamese["Bàn tròn: bảo vệ trẻ em trên mạng"].startswith("Bàn tròn")
+
+
+def test_frab_xml_and_json_take_lang_and_default_to_vietnamese(client, event, published):
+    from lxml import etree
+
+    titles = {
+        lang: [
+            e.text
+            for e in etree.fromstring(client.get(f"/e/{event.slug}/agenda/schedule.xml{q}").content).iter("title")
+        ]
+        for lang, q in [("vi", ""), ("en", "?lang=en")]
+    }
+    assert "Trách nhiệm pháp lý của KOL" in titles["vi"] and "KOLs' legal responsibility" in titles["en"]
+    data = client.get(f"/e/{event.slug}/agenda/schedule.json?lang=en", HTTP_ACCEPT_LANGUAGE="vi").json()
+    rooms = data["schedule"]["conference"]["days"][0]["rooms"]
+    assert [e["title"] for sessions in rooms.values() for e in sessions] == ["KOLs' legal responsibility"]
+
+
+def test_calendar_names_are_in_the_feeds_language_not_the_clients(client, event, published, small_room, attendee):
+    room_feed = f"/e/{event.slug}/agenda/room/{small_room.pk}.ics?lang=en"
+    personal_feed = f"/e/{event.slug}/agenda/me/{personal_calendar_token(attendee)}.ics"
+
+    names = [
+        str(_calendar(client.get(url, HTTP_ACCEPT_LANGUAGE="vi"))["X-WR-CALNAME"])
+        for url in [room_feed, personal_feed, f"/e/{event.slug}/agenda/agenda.ics"]
+    ]
+
+    assert names == [
+        "First National KOL Conference · Lotus Room",
+        "My agenda · First National KOL Conference",  # the attendee reads English
+        "Hội nghị KOL toàn quốc lần thứ nhất",
+    ]

@@ -123,3 +123,42 @@ def test_publish_agenda_added_session_mails_nobody(event, hall, speaker, organiz
 
     assert [entry["kind"] for entry in publication.changelog] == ["added"]
     assert mail.outbox == []
+
+
+def test_publish_agenda_seat_change_is_in_the_changelog_and_mails_nobody(event, small_room, attendee, organizer):
+    roundtable = make_session(event, small_room, "09:00", "10:00", capacity=20, title_vi="Bàn tròn")
+    services.publish_agenda(event=event, by=organizer)
+    services.reserve_seat(session=roundtable, participant=attendee)
+    mail.outbox.clear()
+
+    services.update_session(session=roundtable, changes={"capacity": 30}, by=organizer)
+    second = services.publish_agenda(event=event, by=organizer)
+    services.update_session(session=roundtable, changes={"capacity": 1}, by=organizer)
+    third = services.publish_agenda(event=event, by=organizer)
+
+    assert [(e["kind"], e["before"], e["after"]) for e in second.changelog] == [
+        ("seats", {"capacity": 20}, {"capacity": 30})
+    ]
+    assert [(e["kind"], e["before"], e["after"]) for e in third.changelog] == [
+        ("seats", {"capacity": 30}, {"capacity": 1})
+    ]
+    assert mail.outbox == []
+
+
+def test_moving_the_event_moves_its_sessions_and_publishes_again(event, hall, organizer):
+    from datetime import timedelta
+
+    from events.services import move_event
+
+    opening = make_session(event, hall, "09:00", "10:00", title_vi="Khai mạc")
+    services.publish_agenda(event=event, by=organizer)
+    draft = make_session(event, hall, "11:00", "12:00", title_vi="Chưa công bố")
+    starts, ends = opening.starts_at, draft.ends_at
+
+    move_event(event=event, start_date=event.start_date + timedelta(days=3))
+
+    opening.refresh_from_db()
+    draft.refresh_from_db()
+    assert (opening.starts_at, draft.ends_at) == (starts + timedelta(days=3), ends + timedelta(days=3))
+    latest = Publication.objects.get(number=2)
+    assert (latest.published_by, _kinds(latest)) == (organizer, [("added", "Chưa công bố"), ("retimed", "Khai mạc")])

@@ -69,3 +69,24 @@ def test_api_agenda_query_count_is_constant(client, event, organizer, django_ass
         response = client.get(f"/api/v1/events/{event.slug}/agenda")
 
     assert len(response.json()["sessions"]) == count
+
+
+@pytest.mark.parametrize("count", [10, 500])
+def test_agenda_grid_query_count_is_constant(client, event, organizer, django_assert_num_queries, count):
+    _agenda(event, organizer, count)
+
+    with django_assert_num_queries(3):  # event, latest publication, seats
+        response = client.get(f"/e/{event.slug}/agenda/?view=grid")
+
+    assert len(response.context["grid"].cells) == min(count, 8 * 40)
+
+
+@pytest.mark.parametrize("count", [10, 500])
+def test_person_page_query_count_is_constant(client, event, organizer, django_assert_num_queries, count):
+    _agenda(event, organizer, count)
+    speaker = SessionPerson.objects.order_by("pk").first().participant
+
+    with django_assert_num_queries(2):  # event, latest publication
+        response = client.get(f"/e/{event.slug}/agenda/people/{speaker.pk}/")
+
+    assert len(response.context["appearances"]) == count // 2

@@ -1,11 +1,12 @@
 """Public agenda pages in Vietnamese and English, search, and the attendee's own agenda."""
 
+
 import pytest
 
-from events.links import SESSION_KEY
 from sessions import services
 from sessions.models import Bookmark, Reservation
 from tests.agenda.factories import make_session
+from tests.events.factories import sign_in_participant
 
 pytestmark = pytest.mark.django_db
 
@@ -40,9 +41,7 @@ def agenda(event, hall, small_room, track, speaker, organizer):
 
 
 def _login(client, participant):
-    session = client.session
-    session[SESSION_KEY] = {str(participant.event_id): participant.pk}
-    session.save()
+    sign_in_participant(client, participant)
 
 
 def _titles(response):
@@ -145,7 +144,7 @@ def test_reserve_next_pointing_off_site_is_ignored(client, event, agenda, attend
 def test_builder_page_needs_organizer(client, event, door_staff, organizer):
     assert client.get(f"/e/{event.slug}/agenda/builder/").status_code == 302
     client.force_login(door_staff)
-    assert client.get(f"/e/{event.slug}/agenda/builder/").status_code == 302
+    assert client.get(f"/e/{event.slug}/agenda/builder/").status_code == 404
     client.force_login(organizer)
     assert client.get(f"/e/{event.slug}/agenda/builder/").status_code == 200
 
@@ -174,3 +173,103 @@ def test_track_styles_serve_only_hex_colours(client, event, agenda, track, organ
 
     assert response["Content-Type"] == "text/css; charset=utf-8"
     assert response.content.decode() == f".track-{track.pk} {{ --track: #0b4f8a; }}\n"
+
+
+def test_agenda_grid_view_places_sessions_by_room_and_time(client, event, agenda):
+    keynote, roundtable, _ = agenda
+
+    response = client.get(f"/e/{event.slug}/agenda/?view=grid")
+    page = response.content.decode()
+
+    assert [(cell.session.id, cell.column) for cell in response.context["grid"].cells] == [
+        (keynote.pk, 2),
+        (roundtable.pk, 3),
+    ]
+    assert 'class="agenda-grid-scroll" role="region" tabindex="0"' in page
+    assert 'href="?day=2027-08-15&amp;view=grid"' in page  # the day tabs keep the grid
+    assert "Lưới phòng × giờ" in page
+
+
+def test_agenda_grid_view_with_a_bad_view_shows_the_list(client, event, agenda):
+    response = client.get(f"/e/{event.slug}/agenda/?view=%3Cscript%3E")
+
+    assert (response.status_code, response.context["view"], response.context["grid"]) == (200, "list", None)
+
+
+def test_person_page_lists_their_sessions_linked_from_listings(client, event, agenda, speaker):
+    keynote, _, _ = agenda
+    listing = client.get(f"/e/{event.slug}/agenda/").content.decode()
+    session_page = client.get(f"/e/{event.slug}/agenda/s/{keynote.pk}/").content.decode()
+
+    response = client.get(f"/e/{event.slug}/agenda/people/{speaker.pk}/")
+
+    link = f'href="/e/{event.slug}/agenda/people/{speaker.pk}/"'
+    assert link in listing and link in session_page
+    assert response.status_code == 200
+    assert [(s.id, role) for s, role in response.context["appearances"]] == [(keynote.pk, "Diễn giả")]
+    assert "Hiệp hội An ninh mạng quốc gia" in response.content.decode()
+
+
+def test_person_page_of_someone_not_on_the_published_agenda_is_404(client, event, agenda, attendee, hall, speaker):
+    make_session(event, hall, "14:00", "15:00", people=[attendee], title_vi="Chưa công bố")
+
+    assert client.get(f"/e/{event.slug}/agenda/people/{attendee.pk}/").status_code == 404
+    assert client.get(f"/e/{event.slug}/agenda/people/999999/").status_code == 404
+    assert client.get(f"/e/other/agenda/people/{speaker.pk}/").status_code == 404
+
+
+def test_session_calendar_is_one_event_in_the_linking_pages_language(client, event, agenda):
+    keynote, _, _ = agenda
+    page = client.get(f"/e/{event.slug}/agenda/s/{keynote.pk}/").content.decode()
+
+    unfold = lambda response: response.content.decode().replace("\r\n ", "")  # noqa: E731 (RFC 5545 line folding)
+    vietnamese = unfold(client.get(f"/e/{event.slug}/agenda/s/{keynote.pk}.ics"))
+    english = unfold(client.get(f"/e/{event.slug}/agenda/s/{keynote.pk}.ics?lang=en"))
+
+    assert f'href="/e/{event.slug}/agenda/s/{keynote.pk}.ics?lang=vi"' in page
+    assert vietnamese.count("BEGIN:VEVENT") == 1
+    assert "SUMMARY:Trách nhiệm pháp lý của KOL" in vietnamese
+    assert "X-WR-CALNAME:Trách nhiệm pháp lý của KOL" in vietnamese
+    assert "Diễn giả: Phạm Minh Tuấn" in vietnamese
+    assert "SUMMARY:KOLs' legal responsibility" in english
+    assert client.get(f"/e/{event.slug}/agenda/s/999999.ics").status_code == 404
+
+
+def test_every_page_links_the_favicon(client, event, agenda):
+    from django.contrib.staticfiles import finders
+
+    page = client.get(f"/e/{event.slug}/agenda/").content.decode()
+
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    assert finders.find("favicon.svg") is not None
+
+
+def test_builder_day_tabs_are_weekday_and_date_in_the_pages_language(client, event, organizer):
+    client.force_login(organizer)
+
+    vietnamese = client.get(f"/e/{event.slug}/agenda/builder/").context["day_labels"]
+    client.cookies["conference_language"] = "en"
+    english = client.get(f"/e/{event.slug}/agenda/builder/").context["day_labels"]
+
+    assert vietnamese == {"2027-08-14": "Thứ 7 14/8", "2027-08-15": "Chủ nhật 15/8"}
+    assert english == {"2027-08-14": "Sat 14/8", "2027-08-15": "Sun 15/8"}
+
+
+def test_changes_page_shows_a_seat_change(client, event, agenda, organizer):
+    _, roundtable, _ = agenda
+    services.update_session(session=roundtable, changes={"capacity": 30}, by=organizer)
+    services.publish_agenda(event=event, by=organizer)
+
+    page = client.get(f"/e/{event.slug}/agenda/changes/").content.decode()
+
+    assert "Bàn tròn: bảo vệ trẻ em trên mạng</strong> · Số chỗ đặt trước: 1 → 30" in page
+
+
+def test_agenda_grid_view_with_a_filter_stays_on_the_chosen_day(client, event, agenda, hall):
+    keynote, _, second_day = agenda
+
+    first = client.get(f"/e/{event.slug}/agenda/?view=grid&room={hall.pk}").context["grid"]
+    second = client.get(f"/e/{event.slug}/agenda/?view=grid&room={hall.pk}&day=2027-08-15").context["grid"]
+
+    assert [cell.session.id for cell in first.cells] == [keynote.pk]
+    assert [cell.session.id for cell in second.cells] == [second_day.pk]

@@ -61,14 +61,26 @@ def check_page(page, name):
     return path
 
 
-def link_in_mail(mailoutbox, *, to, pattern):
+def link_in_mail(mailoutbox, *, to, pattern, subject=""):
     """The first address matching `pattern` in the newest e-mail sent to `to`, as the person would click it.
 
-    Reads the plain-text body the recipient gets (the locmem backend keeps the real message).
+    With `subject`, the newest of those whose subject contains it (the person picks that e-mail
+    among several that arrived together). Reads the plain-text body the recipient gets (the
+    locmem backend keeps the real message).
     """
-    messages = [message for message in mailoutbox if to in message.to]
+    messages = [message for message in mailoutbox if to in message.to and subject in message.subject]
     assert messages, f"no e-mail to {to}; sent: {[m.to for m in mailoutbox]}"
     body = messages[-1].body
     match = re.search(pattern, body)
     assert match, f"no link matching {pattern!r} in the e-mail to {to}:\n{body}"
     return match.group(0)
+
+
+def open_personal_link(page, url):
+    """Open a personal link as its owner does: the link's page, then its "open my personal page" button.
+
+    The link is spent by the button (a POST), so mail scanners that fetch links do not use it up.
+    """
+    page.goto(url)
+    page.locator("#open-personal-page").click()
+    page.wait_for_load_state()

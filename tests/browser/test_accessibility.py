@@ -13,7 +13,7 @@ from django.test import Client
 from events.links import magic_link
 from sessions import services as agenda_services
 from tests.agenda.factories import make_room, make_session, make_speaker
-from tests.browser.support import SCREENSHOTS, axe_violations
+from tests.browser.support import open_personal_link, SCREENSHOTS, axe_violations
 from tests.events.conftest import make_declaration
 from tests.events.factories import make_participant
 
@@ -57,6 +57,7 @@ def public_pages(event, conference):
         "event": f"/e/{event.slug}/",
         "register": f"/e/{event.slug}/register/kol/",
         "agenda": f"/e/{event.slug}/agenda/",
+        "agenda_grid": f"/e/{event.slug}/agenda/?view=grid",
         "declaration": f"/e/{event.slug}/declarations/{conference['declaration'].slug}/",
     }
 
@@ -82,7 +83,7 @@ def test_registration_errors_are_tied_to_fields_and_pass_axe(page, live_server, 
 
 
 def test_attendee_pages_have_no_serious_axe_findings(page, live_server, event, conference):
-    page.goto(live_server.url + urlsplit(magic_link(conference["attendee"])).path)
+    open_personal_link(page, live_server.url + urlsplit(magic_link(conference["attendee"])).path)
     assert page.url.endswith(f"/e/{event.slug}/me/")
     assert axe_violations(page) == []
     page.goto(f"{live_server.url}/e/{event.slug}/agenda/")
@@ -117,7 +118,7 @@ def test_pages_fit_360px_without_horizontal_scrolling(page, live_server, event, 
         width = page.evaluate("() => document.scrollingElement.scrollWidth")
         if width > 360:
             overflowing[name] = width
-    page.goto(live_server.url + urlsplit(magic_link(conference["attendee"])).path)
+    open_personal_link(page, live_server.url + urlsplit(magic_link(conference["attendee"])).path)
     page.screenshot(path=str(SCREENSHOTS / "360-personal.png"), full_page=True)
     if (width := page.evaluate("() => document.scrollingElement.scrollWidth")) > 360:
         overflowing["personal"] = width

@@ -5,6 +5,7 @@ from django.test import Client
 
 from sessions.models import ConflictOverride, Session
 from tests.agenda.factories import at, make_room, make_session
+from tests.browser.support import axe_violations, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +23,11 @@ def _sign_in(page, live_server, user):
 
 def _drag(page, session, room, minutes):
     """Drag a session block by its top edge to `room`'s column at local time `minutes` after midnight."""
-    block = page.locator(f'.builder-session[data-session-id="{session.pk}"]').bounding_box()
+    # Centred first, so a target a few hours below it is still inside the window (the organizer nav
+    # sits above the grid); a person would scroll the same way.
+    dragged = page.locator(f'.builder-session[data-session-id="{session.pk}"]')
+    dragged.evaluate("el => el.scrollIntoView({block: 'center'})")
+    block = dragged.bounding_box()
     column = page.locator(f'.builder-column[data-room-id="{room.pk}"]').bounding_box()
     grab_x, grab_y = block["x"] + 20, block["y"] + 6
     page.mouse.move(grab_x, grab_y)
@@ -105,9 +110,102 @@ def test_builder_create_session_with_speaker_and_publish(page, live_server, even
     page.click("#builder-form button[value=save]")
     page.locator(".builder-session", has_text="Công bố thành lập").wait_for()
     page.click("#builder-publish")
+    page.locator("#builder-publish-dialog").get_by_role("button", name="Công bố ngay").click()
     page.locator("#builder-status", has_text="Đã công bố phiên bản 1.").wait_for()
 
     session = Session.objects.get()
     assert (session.room_id, session.starts_at, session.ends_at) == (hall.pk, at(event, "14:00"), at(event, "15:00"))
     assert list(session.people.values_list("participant_id", "role")) == [(speaker.pk, "moderator")]
     assert [entry["kind"] for entry in Publication.objects.get().changelog] == ["added"]
+
+
+def _open_builder(page, live_server, event, organizer, session):
+    _sign_in(page, live_server, organizer)
+    page.goto(f"{live_server.url}/e/{event.slug}/agenda/builder/")
+    page.locator(f'.builder-session[data-session-id="{session.pk}"]').wait_for()
+
+
+def _box(page, session):
+    return page.locator(f'.builder-session[data-session-id="{session.pk}"]').bounding_box()
+
+
+def test_builder_sessions_overlapping_in_one_room_stand_side_by_side(page, live_server, event, organizer):
+    hall = make_room(event, "Hội trường Thống Nhất", capacity=800, position=0)
+    first = make_session(event, hall, "09:00", "10:00", title_vi="Khai mạc Hội nghị")
+    second = make_session(event, hall, "09:30", "10:30", title_vi="Phát biểu của Bộ Công an")
+    later = make_session(event, hall, "11:00", "12:00", title_vi="Tin giả và KOL")
+    _open_builder(page, live_server, event, organizer, first)
+    # In the window: elementFromPoint below answers only there (the organizer nav sits above the grid).
+    centre = "el => el.scrollIntoView({block: 'center'})"
+    page.locator(f'.builder-session[data-session-id="{first.pk}"]').evaluate(centre)
+
+    screenshot(page, "builder-overlap")
+    a, b, alone = _box(page, first), _box(page, second), _box(page, later)
+    column = page.locator(f'.builder-column[data-room-id="{hall.pk}"]').bounding_box()
+
+    assert a["x"] + a["width"] <= b["x"]  # side by side, not on top of each other
+    assert column["x"] <= a["x"] and b["x"] + b["width"] <= column["x"] + column["width"]
+    assert alone["width"] > 1.8 * a["width"]  # a session overlapping nothing keeps the room's width
+    on_top = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('.builder-session').dataset.sessionId",
+        [a["x"] + a["width"] / 2, a["y"] + a["height"] - 10],  # where the two overlap in time
+    )
+    assert on_top == str(first.pk)  # the earlier session is not covered by the later one
+
+
+def test_builder_short_session_keeps_its_title_inside_the_block(page, live_server, event, organizer):
+    hall = make_room(event, "Hội trường Thống Nhất", capacity=800, position=0)
+    title = "Giải lao và chụp ảnh lưu niệm cùng các đại biểu"
+    short = make_session(event, hall, "10:00", "10:15", title_vi=title, format="break")
+    normal = make_session(event, hall, "11:00", "12:00", title_vi="Tin giả và KOL")
+    _open_builder(page, live_server, event, organizer, short)
+
+    block = page.locator(f'.builder-session[data-session-id="{short.pk}"]')
+    screenshot(page, "builder-short-session")
+    box, words = block.bounding_box(), block.locator("strong").bounding_box()
+    size = lambda locator: float(locator.evaluate("e => getComputedStyle(e).fontSize")[:-2])  # noqa: E731
+
+    assert box["y"] <= words["y"] and words["y"] + words["height"] <= box["y"] + box["height"] + 0.5
+    assert words["height"] > 8  # a line of text, not a sliver
+    assert size(block) < size(page.locator(f'.builder-session[data-session-id="{normal.pk}"]'))
+    assert block.get_attribute("title").split("\n")[:2] == [title, "10:00–10:15"]
+
+
+def test_builder_day_tabs_read_weekday_and_date(page, live_server, event, organizer):
+    hall = make_room(event, "Hội trường Thống Nhất", capacity=800, position=0)
+    session = make_session(event, hall, "09:00", "10:00", title_vi="Khai mạc Hội nghị")
+    _open_builder(page, live_server, event, organizer, session)
+
+    assert page.locator("#builder-days button").all_inner_texts() == ["Thứ 7 14/8", "Chủ nhật 15/8"]
+
+
+def test_builder_publish_asks_first_and_lists_the_drafts_conflicts(page, live_server, event, organizer):
+    from sessions import services
+    from sessions.models import Publication
+
+    hall = make_room(event, "Hội trường Thống Nhất", capacity=800, position=0)
+    first = make_session(event, hall, "09:00", "10:00", title_vi="Khai mạc Hội nghị")
+    second = make_session(event, hall, "11:00", "12:00", title_vi="Bàn tròn an toàn số")
+    services.update_session(
+        session=second,
+        changes={"starts_at": at(event, "09:30"), "ends_at": at(event, "10:30")},
+        by=organizer,
+        override=True,
+    )
+    _open_builder(page, live_server, event, organizer, first)
+    dialog = page.locator("#builder-publish-dialog")
+
+    page.click("#builder-publish")
+    dialog.wait_for(state="visible")
+    listed = dialog.locator("#builder-publish-conflicts li").all_inner_texts()
+    assert "Bản nháp vẫn còn 2 xung đột:" in dialog.inner_text()
+    assert len(listed) == 2 and listed[0].startswith("Thứ 7 14/8 09:00 Khai mạc Hội nghị: ")
+    assert axe_violations(page) == []
+    dialog.get_by_role("button", name="Để sau").click()
+    dialog.wait_for(state="hidden")
+    assert Publication.objects.count() == 0
+
+    page.click("#builder-publish")
+    dialog.get_by_role("button", name="Công bố ngay").click()
+    page.locator("#builder-status", has_text="Đã công bố phiên bản 1.").wait_for()
+    assert Publication.objects.count() == 1

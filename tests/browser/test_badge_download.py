@@ -7,6 +7,7 @@ from events.enums import ParticipantStatus
 from tests.events.factories import make_participant
 from ticketing import codes
 from ticketing.models import Badge, EventKey
+from tests.browser.support import open_personal_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,7 +21,7 @@ def test_participant_downloads_own_badge_from_the_personal_page(live_server, pag
     settings.SITE_URL = live_server.url
     participant = make_participant(event, full_name="Trần Thị Phương Thảo", status=ParticipantStatus.APPROVED)
 
-    page.goto(links.magic_link(participant))
+    open_personal_link(page, links.magic_link(participant))
     panel = page.locator(".badge-panel")
     with page.expect_download() as download_info:
         panel.get_by_role("link", name="Tải thẻ đại biểu (PDF)").click()
@@ -38,7 +39,7 @@ def test_pending_participant_sees_no_badge_panel(live_server, page, event, setti
     settings.SITE_URL = live_server.url
     participant = make_participant(event, status=ParticipantStatus.PENDING)
 
-    page.goto(links.magic_link(participant))
+    open_personal_link(page, links.magic_link(participant))
 
     assert page.locator("h1").inner_text() == f"Xin chào, {participant.full_name}"
     assert page.locator(".badge-panel").count() == 0

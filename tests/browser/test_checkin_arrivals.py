@@ -22,7 +22,9 @@ def media_root(settings, tmp_path):
 def _sign_in(page, live_server, user):
     client = Client()
     client.force_login(user)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
 
 
 def test_scan_appears_in_the_live_counts_without_reload(page, live_server, event, organizer, door_staff):
@@ -54,3 +56,27 @@ def test_scan_appears_in_the_live_counts_without_reload(page, live_server, event
     assert "Trần Thị Thu Hằng" in page.locator("[data-recent]").inner_text()
     assert page.locator("[data-series-chart]").bounding_box()["height"] > 0
     assert errors == []
+
+
+def test_times_are_in_the_events_time_zone_not_the_browsers(browser, live_server, event, organizer, door_staff):
+    from ticketing.models import CheckIn
+    from ticketing.services import checkin
+
+    event.start_date = event.end_date = timezone.localdate()
+    event.save()
+    participant = make_participant(
+        event, full_name="Lê Văn Đạt", category=Category.KOL, status=ParticipantStatus.APPROVED
+    )
+    badge = services.issue_badge(participant)
+    checkin.scan(code=badge.code, gate="Cổng B", by=door_staff)
+    at = timezone.localtime(CheckIn.objects.get().checked_in_at).strftime("%H:%M:%S")  # Hà Nội time
+    context = browser.new_context(timezone_id="America/New_York")  # an organizer's laptop set elsewhere
+    page = context.new_page()
+    _sign_in(page, live_server, organizer)
+    with page.expect_response(lambda response: "/api/v1/checkin/arrivals" in response.url):
+        page.goto(f"{live_server.url}/e/{event.slug}/checkin/arrivals/")
+    page.wait_for_timeout(300)  # the script redraws the table from that answer
+
+    assert page.evaluate("() => Intl.DateTimeFormat().resolvedOptions().timeZone") == "America/New_York"
+    assert page.locator("[data-recent] tr").first.inner_text().split("\t")[0] == at
+    context.close()

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from events.enums import Category, ParticipantStatus
 from events.models import Invitation, Participant
+from tests.browser.support import link_in_mail, open_personal_link
 from tests.events.factories import make_invitation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,6 +38,10 @@ def test_kol_registration_vetted_in_admin_then_link_shows_decision(
     page.check("#id_consent_participation")
     page.click("#registration-form button[type=submit]")
 
+    # Registering proves nothing about the address: the page says to check the mailbox.
+    expect(page).to_have_url(f"{live_server.url}/e/{event.slug}/register/received/")
+    expect(page.locator("h1")).to_have_text("Hãy kiểm tra email")
+    open_personal_link(page, link_in_mail(mailoutbox, to="cuong.nguyen@example.vn", pattern=LINK.pattern))
     expect(page).to_have_url(f"{live_server.url}/e/{event.slug}/me/")
     expect(page.locator(".status-label")).to_have_text("Đang chờ duyệt")
     expect(page.locator("h1")).to_have_text("Xin chào, Nguyễn Tiến Cường")
@@ -76,14 +81,15 @@ def test_kol_registration_vetted_in_admin_then_link_shows_decision(
     kol_context = browser.new_context(**CONTEXT)
     try:
         kol = kol_context.new_page()
-        kol.goto(link)
+        open_personal_link(kol, link)
         expect(kol.locator(".status-label")).to_have_text("Đã duyệt")
         expect(kol.locator(".status")).to_contain_text("Kênh TikTok phù hợp với tiêu chí của Liên minh.")
     finally:
         kol_context.close()
 
 
-def test_regulator_with_invitation_code_is_approved_at_once(page, live_server, event):
+def test_regulator_with_invitation_code_is_approved_at_once(page, live_server, event, settings, mailoutbox):
+    settings.SITE_URL = live_server.url
     invitation = make_invitation(event, Category.REGULATOR)
 
     page.goto(f"{live_server.url}/e/{event.slug}/register/regulator/")
@@ -92,7 +98,8 @@ def test_regulator_with_invitation_code_is_approved_at_once(page, live_server, e
     page.check("#id_consent_participation")
     page.click("#registration-form button[type=submit]")
 
-    expect(page).to_have_url(f"{live_server.url}/e/{event.slug}/me/")
+    expect(page).to_have_url(f"{live_server.url}/e/{event.slug}/register/received/")
+    open_personal_link(page, link_in_mail(mailoutbox, to="cuong.nguyen@mic.gov.vn", pattern=LINK.pattern))
     expect(page.locator(".status-label")).to_have_text("Đã duyệt")
     participant = Participant.objects.get()
     assert (participant.category, participant.status, participant.invitation) == (

@@ -86,7 +86,7 @@ def test_concurrent_scans_of_distinct_badges_all_admit(live_server, open_event, 
     assert CheckIn.objects.count() == THREADS
 
 
-def gates_round(badge, door_staff, *, guarded):
+def gates_round(badge, door_staff):
     """Eight gates each read the holder ("not yet admitted"), wait until all have read, then admit.
 
     The second barrier makes the race certain instead of likely: every gate decides on
@@ -101,10 +101,10 @@ def gates_round(badge, door_staff, *, guarded):
 
     def gate(name):
         try:
-            holder = checkin._badge_holder(claim, 0)
+            holder = checkin.badge_holder(claim, 0)
             read_all.wait()
             with transaction.atomic():
-                result = checkin._decide(holder, False, name, 0, door_staff, None, timezone.now(), guarded).result
+                result = checkin.admit(holder, door=checkin.Door(gate=name, by=door_staff), at=timezone.now()).result
         except IntegrityError:
             result = "integrity_error"
         finally:
@@ -120,15 +120,19 @@ def gates_round(badge, door_staff, *, guarded):
     return outcomes
 
 
-def test_control_without_the_guard_gates_that_read_not_yet_admitted_all_try_to_admit(open_event, door_staff):
+def test_control_without_the_guard_gates_that_read_not_yet_admitted_all_try_to_admit(
+    open_event, door_staff, monkeypatch
+):
     """The race is real: every gate read "not yet admitted", so without ON CONFLICT all eight insert.
 
     Only the unique constraint stops the extra rows (IntegrityError, which the API would
     turn into 500s); a check-then-insert without it would admit eight times. With the
     guard, the same stale reads give one admission and seven "already checked in".
     """
-    unguarded = gates_round(badge_holder(open_event, "Vòng không chặn"), door_staff, guarded=False)
-    guarded = gates_round(badge_holder(open_event, "Vòng có chặn"), door_staff, guarded=True)
+    with monkeypatch.context() as unguarded_door:
+        unguarded_door.setattr(checkin, "GUARDS", checkin.Guards(unique_insert=False))
+        unguarded = gates_round(badge_holder(open_event, "Vòng không chặn"), door_staff)
+    guarded = gates_round(badge_holder(open_event, "Vòng có chặn"), door_staff)
 
     assert sorted(unguarded) == ["admitted"] + ["integrity_error"] * (THREADS - 1)
     assert sorted(guarded) == ["admitted"] + ["already_checked_in"] * (THREADS - 1)

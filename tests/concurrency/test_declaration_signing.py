@@ -39,7 +39,12 @@ class Browser:
         self.base = live_server.url
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()), NoRedirect)
         self.participant = participant
-        self._open(links.magic_link(participant).replace(settings.SITE_URL, self.base))
+        link = links.magic_link(participant).replace(settings.SITE_URL, self.base)
+        status, body = self._open(link)  # the link's page; its button spends the link (a POST)
+        assert status == 200, body[:500]
+        form = urllib.parse.urlencode({"csrfmiddlewaretoken": CSRF.search(body).group(1)}).encode()
+        status, body = self._open(link, data=form)
+        assert status == 302, body[:500]
 
     def _open(self, url, data=None):
         try:

@@ -7,8 +7,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from events.services import issue_api_token
-from tests.events.factories import make_participant
 from tests.agenda.factories import make_room, make_session
+from tests.events.factories import make_participant
 from ticketing.models import CheckIn, ScanLog
 from ticketing.services import checkin
 
@@ -40,23 +40,23 @@ def test_concurrent_walk_ins_never_exceed_the_seats(live_server, open_event, doo
     assert ScanLog.objects.filter(session_id=session.pk).count() == PEOPLE
 
 
-def walk_in_round(event, door_staff, session_id, serialise, hold=False):
+def walk_in_round(event, door_staff, hold=False):
     """PEOPLE threads each try to take one of SEATS walk-in seats at once; how many got in.
 
     hold: each transaction stays open after its INSERT until every thread has inserted, so
     every count runs before any insert commits: the race made certain, not likely.
     """
-    people = [make_participant(event, full_name=f"Người {session_id}-{n}", status="approved") for n in range(PEOPLE)]
+    session = make_session(event, make_room(event, capacity=SEATS))
+    people = [make_participant(event, full_name=f"Người {session.pk}-{n}", status="approved") for n in range(PEOPLE)]
+    door = checkin.Door(gate="Cửa", by=door_staff, session_id=session.pk)
     start, inserted = threading.Barrier(PEOPLE), threading.Barrier(PEOPLE, timeout=30)
 
     def walk_in(participant):
         start.wait()
         try:
             with transaction.atomic():
-                checkin._admit_walk_in(
-                    participant, session_id=session_id, seats=SEATS, gate="Cửa", by=door_staff, now=timezone.now(),
-                    serialise=serialise,
-                )
+                holder = checkin.named_holder(event.pk, participant.pk, session.pk)
+                checkin.admit(holder, door=door, at=timezone.now())
                 if hold:
                     inserted.wait()
         finally:
@@ -67,10 +67,10 @@ def walk_in_round(event, door_staff, session_id, serialise, hold=False):
         thread.start()
     for thread in threads:
         thread.join()
-    return CheckIn.objects.filter(session_id=session_id, undone_at__isnull=True).count()
+    return CheckIn.objects.filter(session_id=session.pk, undone_at__isnull=True).count()
 
 
-def test_control_walk_in_count_and_insert_race_only_on_postgresql(open_event, door_staff):
+def test_control_walk_in_count_and_insert_race_only_on_postgresql(open_event, door_staff, monkeypatch):
     """Why the advisory lock exists, and only on PostgreSQL.
 
     PostgreSQL (READ COMMITTED): without the lock, statements that count the seats before
@@ -80,8 +80,10 @@ def test_control_walk_in_count_and_insert_race_only_on_postgresql(open_event, do
     no round overfills anywhere.
     """
     postgresql = connection.vendor == "postgresql"
-    unserialised = walk_in_round(open_event, door_staff, 9000, serialise=False, hold=postgresql)
-    serialised = [walk_in_round(open_event, door_staff, 9100 + round_, serialise=True) for round_ in range(3)]
+    with monkeypatch.context() as unlocked_door:
+        unlocked_door.setattr(checkin, "GUARDS", checkin.Guards(session_lock=False))
+        unserialised = walk_in_round(open_event, door_staff, hold=postgresql)
+    serialised = [walk_in_round(open_event, door_staff) for _round in range(3)]
 
     assert unserialised == (PEOPLE if postgresql else SEATS)
     assert serialised == [SEATS] * 3

@@ -1,5 +1,7 @@
 """Realistic Vietnamese test data for the events app."""
 
+from django.conf import settings
+
 from events.consent import CONSENT_TEXTS
 from events.enums import Category, ConsentPurpose, ParticipantStatus
 from events.models import Consent, Invitation, Participant
@@ -74,3 +76,28 @@ def make_participant(event, **fields):
         text_sha256=text.digest(str(text.text)),
     )
     return participant
+
+
+def open_personal_link(client, participant):
+    """Open a fresh personal link as the participant does: the GET shows a button, the POST spends the link.
+
+    Returns the answer of the POST (a redirect to the personal page).
+    """
+    from events.links import magic_link
+
+    path = magic_link(participant).removeprefix(settings.SITE_URL)
+    client.get(path)
+    return client.post(path)
+
+
+def sign_in_participant(client, participant):
+    """Unit tests only: the test client's session owns this participant, as after a spent personal link."""
+    import time
+
+    from events.links import SESSION_KEY
+
+    session = client.session
+    owned = dict(session.get(SESSION_KEY, {}))
+    owned[str(participant.event_id)] = [participant.pk, time.time_ns()]
+    session[SESSION_KEY] = owned
+    session.save()

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 
 from events import services
+from events.links import magic_link
 from events.models import Participant
 
 from .factories import api_registration, make_invitation, make_participant
@@ -21,26 +22,47 @@ def url(event):
     return f"/api/v1/events/{event.slug}/registrations"
 
 
-def test_register_kol_returns_status_and_owner_token(client, event, django_capture_on_commit_callbacks):
+def exchange(client, event, participant):
+    """A registration token as an app gets it: the participant's e-mailed link, exchanged once."""
+    link = magic_link(participant)
+    return post_json(client, f"/api/v1/events/{event.slug}/registration/token", {"link": link})
+
+
+def test_register_kol_answers_202_and_emails_the_link(client, event, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = post_json(client, url(event), api_registration())
-    assert response.status_code == 201
-    body = response.json()
     participant = Participant.objects.get()
-    assert body == {
-        "id": participant.pk,
-        "event": "kol-2027",
-        "category": "kol",
-        "status": "pending",
-        "full_name": "Trần Thị Phương Thảo",
-        "token": participant.token,
+    assert response.status_code == 202
+    assert response.json() == {
+        "status": "received",
+        "message": "Đã nhận đăng ký. Hãy mở đường dẫn chúng tôi đã gửi đến địa chỉ email này để tiếp tục.",
     }
-    assert participant.phone == "+84987654321"
-    assert len(mail.outbox) == 1
+    assert participant.token not in response.content.decode()
+    assert (participant.phone, participant.status) == ("+84987654321", "pending")
+    assert len(mail.outbox) == 1 and "/me/login/" in mail.outbox[0].body
+
+
+def test_a_known_email_answers_exactly_like_a_new_one(client, event, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = post_json(client, url(event), api_registration())
+        again = post_json(client, url(event), api_registration(email="THAO.TRAN@example.vn", full_name="Kẻ Mạo Danh"))
+    assert (first.status_code, first.json()) == (again.status_code, again.json())
+    assert Participant.objects.get().full_name == "Trần Thị Phương Thảo"
+    assert [m.subject.split(": ", 1)[1] for m in mail.outbox] == ["Đăng ký của bạn: Đang chờ duyệt", "Bạn đã đăng ký rồi"]
+
+
+def test_the_emailed_link_exchanges_once_for_the_owner_token(client, event):
+    participant = make_participant(event, full_name="Trần Thị Phương Thảo")
+    link = magic_link(participant)
+    first = post_json(client, f"/api/v1/events/{event.slug}/registration/token", {"link": link})
+    second = post_json(client, f"/api/v1/events/{event.slug}/registration/token", {"link": link})
+    assert first.status_code == 200
+    assert (first.json()["token"], first.json()["registration"]["full_name"]) == (participant.token, participant.full_name)
+    assert (second.status_code, second.json()["code"]) == (400, "link_used")
 
 
 def test_owner_reads_status_with_token_others_cannot(client, event):
-    token = post_json(client, url(event), api_registration()).json()["token"]
+    token = exchange(client, event, make_participant(event)).json()["token"]
     mine = client.get("/api/v1/registration", HTTP_X_REGISTRATION_TOKEN=token)
     assert mine.status_code == 200
     assert (mine.json()["status"], mine.json()["status_label"]) == ("pending", "Đang chờ duyệt")
@@ -49,7 +71,7 @@ def test_owner_reads_status_with_token_others_cannot(client, event):
 
 
 def test_status_label_follows_accept_language(client, event):
-    token = post_json(client, url(event), api_registration()).json()["token"]
+    token = exchange(client, event, make_participant(event)).json()["token"]
     response = client.get("/api/v1/registration", HTTP_X_REGISTRATION_TOKEN=token, HTTP_ACCEPT_LANGUAGE="en")
     assert response.json()["status_label"] == "Pending review"
 
@@ -63,8 +85,8 @@ def test_register_regulator_with_code(client, event):
         channels=[],
     )
     response = post_json(client, url(event), body)
-    assert response.status_code == 201
-    assert response.json()["status"] == "approved"
+    assert response.status_code == 202
+    assert Participant.objects.get().status == "approved"
 
 
 def test_register_with_bad_code_is_422_on_the_field(client, event):
@@ -77,14 +99,6 @@ def test_register_with_bad_code_is_422_on_the_field(client, event):
         "field": "invitation_code",
     }
     assert Participant.objects.count() == 0
-
-
-def test_same_email_twice_is_409(client, event):
-    post_json(client, url(event), api_registration())
-    response = post_json(client, url(event), api_registration(email="THAO.TRAN@example.vn"))
-    assert response.status_code == 409
-    assert response.json()["code"] == "already_registered"
-    assert Participant.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -125,6 +139,8 @@ def test_missing_fields_are_422(client, event):
         ({"full_name": "Ngô 🎉"}, "full_name", None),
         ({"email": "x@"}, "email", None),
         ({"phone": "0000"}, "phone", None),
+        ({"phone": "+1 202 555 0100x"}, "phone", None),
+        ({"phone": "0912 345 678 ext. 5"}, "phone", None),
         ({"consent_participation": False}, "consent_participation", None),
         ({"channels": []}, "channels", None),
         (
@@ -157,7 +173,7 @@ def test_unknown_category_and_event(client, event):
 
 def test_sql_looking_and_html_strings_are_stored_verbatim(client, event):
     body = api_registration(title="'; DROP TABLE events_participant; --", organization="<script>x</script>")
-    assert post_json(client, url(event), body).status_code == 201
+    assert post_json(client, url(event), body).status_code == 202
     participant = Participant.objects.get()
     assert participant.title == "'; DROP TABLE events_participant; --"
     assert participant.organization == "<script>x</script>"

@@ -163,7 +163,7 @@ def test_placeholders_are_filled_in_each_recipients_language(event, organizer, d
 def event_client_get(link):
     from django.test import Client
 
-    return Client().get(link.removeprefix("http://127.0.0.1:8000"))
+    return Client().post(link.removeprefix("http://127.0.0.1:8000"))  # the button on the link's page
 
 
 def test_english_reader_gets_vietnamese_when_no_english_text(event, organizer, django_capture_on_commit_callbacks):
@@ -172,6 +172,31 @@ def test_english_reader_gets_vietnamese_when_no_english_text(event, organizer, d
     _send(_draft(event, organizer, subject_en="", body_en=""), django_capture_on_commit_callbacks)
 
     assert mail.outbox[0].body.startswith("Kính gửi John Nguyen,")
+
+
+def test_vietnamese_only_mail_reaches_english_readers_wholly_in_vietnamese(
+    event, organizer, django_capture_on_commit_callbacks
+):
+    make_participant(event, full_name="John Nguyen", language="en", email="john@example.vn")
+
+    _send(_draft(event, organizer, subject_en="", body_en=""), django_capture_on_commit_callbacks)
+
+    (message,) = mail.outbox
+    assert message.subject == "Thông báo thay đổi chương trình Hội nghị KOL toàn quốc lần thứ nhất"
+    footer = message.body.split("\n-- \n", 1)[1]
+    assert footer.startswith("Quý vị nhận thư này vì đã đăng ký tham dự Hội nghị KOL toàn quốc lần thứ nhất.")
+    assert "First National" not in message.body and "You receive" not in message.body
+
+
+def test_preview_shows_what_each_reader_gets_in_one_language(organizer_client, event, organizer):
+    make_participant(event, full_name="John Nguyen", language="en", email="john@example.vn")
+    campaign = _draft(event, organizer, subject_en="", body_en="")
+
+    page = organizer_client.get(reverse("campaigns:detail", args=[event.slug, campaign.pk])).content.decode()
+
+    assert '<article class="card mail-preview" lang="vi">' in page
+    assert "Kính gửi John Nguyen," in page and "Quý vị nhận thư này" in page
+    assert "You receive" not in page
 
 
 def test_unknown_placeholder_is_refused(event, organizer):

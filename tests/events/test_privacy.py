@@ -20,7 +20,7 @@ from events.declarations import services as declaration_services
 from events.enums import ParticipantStatus
 from events.models import AuditEntry, ChainEntry, ErasureRequest, Participant
 
-from .factories import make_participant
+from .factories import make_participant, open_personal_link
 
 pytestmark = pytest.mark.django_db
 
@@ -39,16 +39,22 @@ def sign(declaration, participant):
 
 
 def login(client, participant):
-    signed = links.magic_link(participant).split("/me/login/")[1].rstrip("/")
-    client.get(reverse("events:magic_login", args=[participant.event.slug, signed]))
+    open_personal_link(client, participant)
     return client
 
 
 # --- audit log ---------------------------------------------------------------
 
 
+@pytest.mark.parametrize("action", ["x", "test.action", "order.cancelled", "Events.Order.Cancelled", "events.order."])
+def test_record_refuses_an_action_name_outside_the_one_form(event, action):
+    with pytest.raises(ValueError):
+        audit.record(action=action, event=event)
+    assert not AuditEntry.objects.exists()
+
+
 def test_record_stores_actor_object_event_and_json_details(event, organizer, kol):
-    entry = audit.record(action="test.action", actor=organizer, obj=kol, when=datetime.date(2027, 1, 2), ids={1, 2})
+    entry = audit.record(action="events.participant.noted", actor=organizer, obj=kol, when=datetime.date(2027, 1, 2), ids={1, 2})
     assert (entry.actor, entry.object_type, entry.object_id, entry.event) == (
         organizer,
         "events.participant",
@@ -63,7 +69,7 @@ def test_decision_is_audited(event, organizer):
     services.decide_application(
         participant=person, decision=ParticipantStatus.APPROVED, reason="Đủ điều kiện", by=organizer
     )
-    entry = AuditEntry.objects.get(action="application.approved")
+    entry = AuditEntry.objects.get(action="events.application.approved")
     assert (entry.actor, entry.object_id, entry.details["previous"], entry.details["reason"]) == (
         organizer,
         str(person.pk),
@@ -79,9 +85,9 @@ def test_seal_and_token_issue_and_revoke_are_audited(event, organizer, declarati
     services.revoke_api_token(api_token=token, by=organizer)  # twice: logged once
     actions = list(AuditEntry.objects.order_by("pk").values_list("action", "actor"))
     assert actions == [
-        ("declaration.sealed", organizer.pk),
-        ("api_token.issued", organizer.pk),
-        ("api_token.revoked", organizer.pk),
+        ("events.declaration.sealed", organizer.pk),
+        ("events.api_token.issued", organizer.pk),
+        ("events.api_token.revoked", organizer.pk),
     ]
 
 
@@ -90,7 +96,7 @@ def test_admin_export_is_audited(organizer_client, organizer, event):
     url = reverse("admin:events_participant_changelist")
     response = organizer_client.post(url, {"action": "export_csv", "_selected_action": [p.pk for p in people]})
     assert response.status_code == 200
-    entry = AuditEntry.objects.get(action="participants.exported")
+    entry = AuditEntry.objects.get(action="events.participants.exported")
     assert (entry.actor, entry.details["format"], sorted(entry.details["participant_ids"])) == (
         organizer,
         "csv",
@@ -99,12 +105,12 @@ def test_admin_export_is_audited(organizer_client, organizer, event):
 
 
 def test_audit_admin_is_read_only(organizer_client, organizer, kol):
-    entry = audit.record(action="x", actor=organizer, obj=kol)
+    entry = audit.record(action="events.participant.noted", actor=organizer, obj=kol)
     assert organizer_client.get(reverse("admin:events_auditentry_add")).status_code == 403
     change = organizer_client.post(reverse("admin:events_auditentry_change", args=[entry.pk]), {"action": "y"})
     assert change.status_code in (403, 200)
     entry.refresh_from_db()
-    assert entry.action == "x"
+    assert entry.action == "events.participant.noted"
     assert (
         organizer_client.post(reverse("admin:events_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code
         == 403
@@ -193,7 +199,7 @@ def test_erasure_without_blockers_runs_at_once_and_keeps_the_chain(client, kol, 
     assert declaration_selectors.verify_chain(declaration).ok
     assert Participant.objects.filter(event=event).count() == 1  # counts stay
     assert ErasureRequest.objects.get().state == "done"
-    assert AuditEntry.objects.filter(action="participant.erased", object_id=str(kol.pk)).exists()
+    assert AuditEntry.objects.filter(action="events.participant.erased", object_id=str(kol.pk)).exists()
     # The browser is signed out and the old link no longer opens the page.
     assert client.get(reverse("events:my_data_json", args=[event.slug])).status_code == 404
 
@@ -223,7 +229,7 @@ def test_pending_request_is_completed_from_the_admin(organizer_client, organizer
     erasure.refresh_from_db()
     kol.refresh_from_db()
     assert (erasure.state, erasure.done_by, kol.full_name) == ("done", organizer, "—")
-    assert AuditEntry.objects.get(action="participant.erased").actor == organizer
+    assert AuditEntry.objects.get(action="events.participant.erased").actor == organizer
 
 
 # --- retention -----------------------------------------------------------------
@@ -317,7 +323,7 @@ def test_backup_restore_into_a_fresh_database_keeps_the_chain(event, declaration
 
 
 def test_organizers_read_the_audit_log_and_requests_door_staff_do_not(organizer_client, client, door_staff, kol):
-    audit.record(action="application.approved", obj=kol)
+    audit.record(action="events.application.approved", obj=kol)
     ErasureRequest.objects.create(participant=kol)
     for name in ("admin:events_auditentry_changelist", "admin:events_erasurerequest_changelist"):
         assert organizer_client.get(reverse(name)).status_code == 200

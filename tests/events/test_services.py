@@ -134,14 +134,18 @@ def test_register_with_unknown_code_or_other_events_code_is_refused(event):
         assert error.value.code == "invalid_invitation"
 
 
-def test_register_same_email_twice_is_refused(event):
-    make_participant(event, email="cuong@example.vn")
-    with pytest.raises(Conflict) as error:
-        services.register_participant(
-            event=event, category=Category.KOL, fields=fields(), consents=[ConsentPurpose.PARTICIPATION]
+def test_registering_a_known_email_changes_nothing_and_tells_the_owner(event, django_capture_on_commit_callbacks):
+    owner = make_participant(event, email="cuong@example.vn", full_name="Nguyễn Tiến Cường")
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.register_participant(
+            event=event,
+            category=Category.KOL,
+            fields={**fields(), "full_name": "Kẻ Mạo Danh"},
+            consents=[ConsentPurpose.PARTICIPATION],
         )
-    assert error.value.code == "already_registered"
-    assert Participant.objects.count() == 1
+    owner.refresh_from_db()
+    assert (result, Participant.objects.count(), owner.full_name) == (None, 1, "Nguyễn Tiến Cường")
+    assert [message.to for message in mail.outbox] == [["cuong@example.vn"]]
 
 
 def test_register_on_closed_event_is_refused(event):
@@ -259,3 +263,19 @@ def test_html_in_decision_reason_is_escaped_in_the_html_email(event, organizer):
     assert "&lt;script&gt;x()&lt;/script&gt; &amp; co" in html
     assert "<script>x()</script> & co" in mail.outbox[0].body
     assert "Kính gửi Vũ Minh Ơn," in mail.outbox[0].body
+
+
+def test_move_event_keeps_its_length_and_is_audited(event):
+    from datetime import date
+
+    from events.models import AuditEntry
+    from events.services import move_event
+
+    move_event(event=event, start_date=date(2027, 9, 4))
+    move_event(event=event, start_date=date(2027, 9, 4))  # already there: nothing to do
+
+    event.refresh_from_db()
+    assert (event.start_date, event.end_date) == (date(2027, 9, 4), date(2027, 9, 5))
+    assert list(AuditEntry.objects.filter(action="events.event.moved").values_list("details", flat=True)) == [
+        {"days": 21}
+    ]

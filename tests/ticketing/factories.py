@@ -2,7 +2,7 @@
 
 from events.enums import Category
 from ticketing.models import Quota, TicketType, Voucher
-from ticketing.services.orders import PassRequest, create_order
+from ticketing.services.orders import PassRequest, confirm_order, create_order
 
 
 def make_business_type(event, *, seats=10, price=1_500_000, **fields):
@@ -52,5 +52,22 @@ def passes(ticket_type, count=1, *, offset=0):
     ]
 
 
+def order_for(event, buyer, passes, **kwargs):
+    """An order as its buyer has it after opening the e-mailed link: placed, then confirmed (seats held)."""
+    order = create_order(event=event, buyer=buyer, passes=passes, **kwargs)
+    return confirm_order(order=order, now=kwargs.get("now"))
+
+
 def place_order(event, ticket_type, count=1, **kwargs):
-    return create_order(event=event, buyer=dict(BUYER), passes=passes(ticket_type, count), **kwargs)
+    """A confirmed order of `count` passes by the Sao Việt buyer, waiting for payment."""
+    return order_for(event, dict(BUYER), passes(ticket_type, count), **kwargs)
+
+
+def person_name(index, family="Khách"):
+    """A name made of letters only (names may not hold digits): 0 → "Khách A", 27 → "Khách BB"."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{family} {letters}"

@@ -1,4 +1,5 @@
 import base64
+import unicodedata
 
 import pytest
 
@@ -10,7 +11,7 @@ from ticketing.enums import OrderStatus
 from ticketing.models import Order, Quota
 
 from .conftest import decoded_codes, pdf_pages
-from .factories import BUYER, make_business_type, make_free_type, place_order
+from .factories import BUYER, make_business_type, make_free_type, person_name, place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +132,11 @@ def order_body(ticket_type, count=1, **overrides):
     body = {
         "buyer": dict(BUYER),
         "passes": [
-            {"ticket_type": ticket_type.pk, "attendee_name": f"Nguyễn Văn {i}", "attendee_email": f"nv{i}@saoviet.vn"}
+            {
+                "ticket_type": ticket_type.pk,
+                "attendee_name": person_name(i, "Nguyễn Văn"),
+                "attendee_email": f"nv{i}@saoviet.vn",
+            }
             for i in range(count)
         ],
         "attendees_consent": True,
@@ -170,9 +175,10 @@ def test_ticket_types_query_count_does_not_grow(client, event, django_assert_max
 
 
 def test_create_order_ignores_client_prices(client, event, business_type):
+    buyer = make_participant(event, category="business", status="approved", email="tuan.pham@saoviet.vn")
     body = order_body(business_type, 2, total=1)
     body["passes"][0]["price"] = 0
-    response = post_order(client, event, body)
+    response = post_order(client, event, body, HTTP_X_REGISTRATION_TOKEN=buyer.token)
     assert response.status_code == 201
     data = response.json()
     assert (data["status"], data["total"], [p["price"] for p in data["passes"]]) == (
@@ -184,12 +190,27 @@ def test_create_order_ignores_client_prices(client, event, business_type):
     assert len(data["token"]) >= 32
 
 
+def test_create_order_anonymously_holds_nothing_and_keeps_the_token_for_the_email(client, event, business_type):
+    response = post_order(client, event, order_body(business_type, 2))
+    order = Order.objects.get()
+    assert response.status_code == 202
+    assert response.json() == {
+        "code": order.code,
+        "status": "unconfirmed",
+        "message": response.json()["message"],
+    }
+    assert order.token not in response.content.decode()
+    assert Quota.objects.get().taken == 0
+
+
 def test_create_order_sold_out_answers_409(client, event):
     ticket_type = make_business_type(event, seats=1)
-    response = post_order(client, event, order_body(ticket_type, 2))
+    buyer = make_participant(event, category="business", status="approved", email="tuan.pham@saoviet.vn")
+    response = post_order(client, event, order_body(ticket_type, 2), HTTP_X_REGISTRATION_TOKEN=buyer.token)
     assert response.status_code == 409
     assert response.json()["code"] == "sold_out"
-    assert Order.objects.count() == 0
+    assert Order.objects.filter(status="pending").count() == 0
+    assert Quota.objects.get().taken == 0
 
 
 @pytest.mark.parametrize("count", [0, 21])
@@ -197,6 +218,38 @@ def test_create_order_with_a_bad_number_of_passes_is_422(client, event, business
     response = post_order(client, event, order_body(business_type, count))
     assert response.status_code == 422
     assert list(response.json()["errors"]) == ["passes"]
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "field"),
+    [
+        (("buyer", "name"), "Phạm Minh Tuấn 2", "buyer.name"),
+        (("buyer", "organization"), "Sao Việt\u0007", "buyer.organization"),
+        (("buyer", "email"), "not-an-email", "buyer.email"),
+        (("pass", "attendee_email"), "att@example.com\r\nBcc: victim@example.com", "passes.0.attendee_email"),
+        (("pass", "attendee_email"), "not-an-email", "passes.0.attendee_email"),
+        (("pass", "attendee_name"), "<script>", "passes.0.attendee_name"),
+        (("pass", "attendee_title"), "Giám đốc\u202e", "passes.0.attendee_title"),
+    ],
+)
+def test_create_order_checks_names_emails_and_text_like_registration(client, event, business_type, where, value, field):
+    """The findings of issue #16: "x\\u0007" in a title broke the XLSX export, header-injected e-mails were stored."""
+    body = order_body(business_type)
+    target = body["buyer"] if where[0] == "buyer" else body["passes"][0]
+    target[where[1]] = value
+    response = post_order(client, event, body, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 422, response.content
+    assert list(response.json()["errors"]) == [field]
+    assert not Order.objects.exists()
+
+
+def test_create_order_stores_names_nfc_and_addresses_lowercase(client, event, business_type):
+    body = order_body(business_type)
+    body["passes"][0]["attendee_name"] = unicodedata.normalize("NFD", "Nguyễn Thu Hà")
+    body["passes"][0]["attendee_email"] = "Ha@SaoViet.vn"
+    assert post_order(client, event, body).status_code == 202
+    position = Order.objects.get().positions.get()
+    assert (position.attendee_name, position.attendee_email) == ("Nguyễn Thu Hà", "ha@saoviet.vn")
 
 
 def test_create_order_with_a_huge_ticket_type_id_is_400_not_500(client, event, business_type):
@@ -223,10 +276,13 @@ def test_create_order_with_an_unknown_registration_token_is_401(client, event, b
     assert response.status_code == 401
 
 
-def test_read_order_with_its_token_shows_the_vietqr_payload(client, event, business_type, bank_settings):
+def test_read_order_with_its_token_shows_the_vietqr_payload_once_transfer_is_chosen(
+    client, event, business_type, bank_settings
+):
     order = place_order(event, business_type)
-    response = client.get(f"/api/v1/orders/{order.code}", HTTP_X_ORDER_TOKEN=order.token)
-    assert response.status_code == 200
+    before = client.get(f"/api/v1/orders/{order.code}", HTTP_X_ORDER_TOKEN=order.token).json()
+    response = client.post(f"/api/v1/orders/{order.code}/bank-transfer", HTTP_X_ORDER_TOKEN=order.token)
+    assert (before["vietqr"], response.status_code) == (None, 200)
     data = response.json()
     assert (data["code"], data["status"], data["total"]) == (order.code, OrderStatus.PENDING, 1_500_000)
     assert data["vietqr"].startswith("00020101021238")
@@ -245,7 +301,7 @@ def test_read_order_with_another_orders_token_is_404(client, event, business_typ
 def test_read_order_with_the_buyers_registration_token(client, event, business_type):
     buyer = make_participant(event, category="business", email="tuan.pham@saoviet.vn")
     stranger = make_participant(event, category="business")
-    order = place_order(event, business_type)
+    order = place_order(event, business_type, buyer_participant=buyer)
     mine = client.get(f"/api/v1/orders/{order.code}", HTTP_X_REGISTRATION_TOKEN=buyer.token)
     theirs = client.get(f"/api/v1/orders/{order.code}", HTTP_X_REGISTRATION_TOKEN=stranger.token)
     assert (mine.status_code, theirs.status_code) == (200, 404)
@@ -264,6 +320,7 @@ def test_openapi_documents_the_ticketing_operations(client):
     )
     assert set(schema["paths"]["/api/v1/events/{slug}/orders"]["post"]["responses"]) == {
         "201",
+        "202",
         "400",
         "401",
         "404",

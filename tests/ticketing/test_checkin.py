@@ -160,7 +160,7 @@ def test_holder_query_agrees_with_valid_ticket_condition(holder, open_event, sta
     holder.status = status
     holder.save()
 
-    found = checkin._holder(codes.read_claim(holder.badge.code), 0)
+    found = checkin.badge_holder(codes.read_claim(holder.badge.code), 0)
 
     assert found.ticket_valid is holds_valid_ticket(holder)
     assert (found.full_name, found.event.slug, found.badge_version) == (holder.full_name, open_event.slug, 1)
@@ -323,3 +323,28 @@ def test_admin_lists_admissions_and_scans_read_only(organizer_client, holder, do
     assert (listing.status_code, scans.status_code, delete.status_code) == (200, 200, 403)
     assert "Trần Thị Thu Hằng" in listing.content.decode()
     assert "Cổng A" in scans.content.decode()
+
+
+def test_moving_the_event_undoes_the_admissions_of_its_old_dates(holder, door_staff, open_event):
+    from events.models import AuditEntry
+    from events.services import move_event
+
+    checkin.scan(code=holder.badge.code, gate="Cổng A", by=door_staff)
+
+    move_event(event=open_event, start_date=open_event.start_date + datetime.timedelta(days=7))
+
+    assert CheckIn.objects.get().undone_at is not None
+    assert AuditEntry.objects.get(action="ticketing.check_in.undone_by_move").details == {"count": 1, "days": 7}
+    next_week = timezone.now() + datetime.timedelta(days=7)
+    again = checkin.scan(code=holder.badge.code, gate="Cổng A", by=door_staff, now=next_week)
+    assert again.result == ScanResult.ADMITTED
+
+
+def test_moving_the_event_a_day_earlier_keeps_todays_admissions(holder, door_staff, open_event):
+    from events.services import move_event
+
+    checkin.scan(code=holder.badge.code, gate="Cổng A", by=door_staff)
+
+    move_event(event=open_event, start_date=open_event.start_date - datetime.timedelta(days=1))
+
+    assert CheckIn.objects.get().undone_at is None  # made after the new doors opened

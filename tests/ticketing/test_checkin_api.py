@@ -68,6 +68,7 @@ def test_scan_forged_code_answers_invalid_without_participant(staff_client, hold
         "checked_in_at": None,
         "gate": None,
         "check_in_id": None,
+        "seats_left": None,
     }
 
 
@@ -105,6 +106,27 @@ def test_scan_session_door(staff_client, holder):
 
     assert response.json()["result"] == "admitted"
     assert CheckIn.objects.get().session_id == session.pk
+
+
+def test_scan_session_door_answers_the_walk_in_seats_left(staff_client, holder, open_event):
+    from tests.events.factories import make_participant
+    from ticketing import services
+
+    session = make_session(open_event, make_room(open_event, capacity=2))
+    second = services.issue_badge(make_participant(open_event, full_name="Phan Văn Khải", status="approved"))
+    third = services.issue_badge(make_participant(open_event, full_name="Hồ Thị Lan", status="approved"))
+
+    answers = [
+        post(staff_client, SCAN, {"code": code, "gate": "Phòng 2", "session": session.pk}).json()
+        for code in (holder.badge.code, second.code, third.code)
+    ]
+
+    assert [(answer["result"], answer["seats_left"]) for answer in answers] == [
+        ("admitted", 1),
+        ("admitted", 0),
+        ("no_seat", 0),
+    ]
+    assert answers[2]["message"] == "Hết chỗ: phiên này đã đầy và người này không đặt chỗ trước."
 
 
 def test_scan_unknown_session_is_404(staff_client, holder):
@@ -237,3 +259,27 @@ def test_undo_unknown_admission_is_404(client, supervisor):
     response = post(client, "/api/v1/checkin/999999/undo", {})
 
     assert (response.status_code, response.json()["code"]) == (404, "check_in_not_found")
+
+
+def test_scan_of_an_erased_persons_printed_badge_says_void_not_replaced(staff_client, holder, organizer):
+    from events.privacy import erase_participant
+
+    printed = holder.badge.code
+    erase_participant(participant=holder, by=organizer, reason="Yêu cầu xóa dữ liệu")
+
+    body = post(staff_client, SCAN, {"code": printed, "gate": "A"}, HTTP_ACCEPT_LANGUAGE="vi").json()
+
+    assert body["result"] == "revoked"
+    assert body["message"] == "Thẻ này đã bị hủy: đăng ký của người giữ thẻ đã bị xóa. Không cho vào."
+    assert CheckIn.objects.count() == 0
+
+
+def test_scan_of_a_replaced_badge_still_says_replaced(staff_client, holder):
+    from ticketing import services
+
+    old = holder.badge.code
+    services.reissue_badge(holder.badge)
+
+    body = post(staff_client, SCAN, {"code": old, "gate": "A"}, HTTP_ACCEPT_LANGUAGE="vi").json()
+
+    assert body["message"] == "Thẻ này đã được thay bằng thẻ mới hơn."

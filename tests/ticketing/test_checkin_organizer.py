@@ -136,7 +136,7 @@ def test_door_staff_cannot_manage_devices(client, door_staff, event):
 def test_anonymous_is_sent_to_login(client, event):
     for url in (devices_url(event), reverse("ticketing:arrivals", args=[event.slug])):
         response = client.get(url)
-        assert (response.status_code, response["Location"].split("?")[0]) == (302, reverse("admin:login"))
+        assert (response.status_code, response["Location"].split("?")[0]) == (302, reverse("staff:sign_in"))
 
 
 def test_devices_page_rejects_a_post_without_csrf(organizer, event):
@@ -253,3 +253,39 @@ def test_event_page_links_staff_to_their_check_in_tools(client, organizer, door_
     assert scanner in door and arrivals not in door and device_page not in door
     assert all(url in organizer_page for url in (scanner, arrivals, device_page))
     assert "Soát vé tại cửa" in door
+
+
+def test_door_supervisor_opens_live_arrivals_from_the_event_page(client, supervisor, open_event, door_staff):
+    checkin.scan(code=badge_holder(open_event, "Phạm Minh Tuấn").badge.code, gate="Cổng Nam", by=door_staff)
+    client.force_login(supervisor)
+    arrivals = reverse("ticketing:arrivals", args=[open_event.slug])
+
+    event_page = client.get(reverse("events:event_detail", args=[open_event.slug])).content.decode()
+    response = client.get(arrivals)
+    figures = client.get(ARRIVALS_API, {"event": open_event.slug})
+
+    assert arrivals in event_page
+    assert response.status_code == 200
+    assert "Phạm Minh Tuấn" in response.content.decode()
+    # The organizer-only tools stay off the supervisor's page: devices and the admin's conflict review.
+    assert devices_url(open_event) not in response.content.decode()
+    assert "/admin/" not in response.content.decode()
+    assert figures.status_code == 200 and figures.json()["admitted"] == 1
+
+
+def test_scanner_offers_undo_to_supervisors_only_and_the_event_gates(
+    client, organizer, door_staff, supervisor, open_event
+):
+    devices.create_scanner_device(event=open_event, name="Máy Cổng Bắc", gate="Cổng Bắc", by=organizer)
+    revoked, _secret = devices.create_scanner_device(event=open_event, name="Máy cũ", gate="Cổng cũ", by=organizer)
+    devices.revoke_scanner_device(event=open_event, token_id=revoked.pk, by=organizer)
+    scanner = reverse("ticketing:scanner", args=[open_event.slug])
+
+    client.force_login(door_staff)
+    door = client.get(scanner).content.decode()
+    client.force_login(supervisor)
+    supervising = client.get(scanner).content.decode()
+
+    assert "data-undo-url" not in door
+    assert 'data-undo-url="/api/v1/checkin/0/undo"' in supervising
+    assert '<datalist id="gate-list"><option value="Cổng Bắc"></datalist>' in door

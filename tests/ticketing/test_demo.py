@@ -6,7 +6,7 @@ from tests.events.factories import make_participant
 from ticketing.models import OrderPosition, Quota, TicketType, Voucher
 from ticketing.services.orders import create_order
 
-from .factories import BUYER, passes
+from .factories import BUYER, order_for, passes
 
 pytestmark = pytest.mark.django_db
 
@@ -22,5 +22,5 @@ def test_demo_seeder_creates_passes_quotas_and_a_voucher(event):
     assert list(OrderPosition.objects.values_list("participant_id", flat=True)) == [approved_kol.pk]
     assert Quota.objects.get(whole_event=True).taken == 1
     business = TicketType.objects.get(price=1_500_000)
-    order = create_order(event=event, buyer=dict(BUYER), passes=passes(business, 2), voucher_code="hiephoi2027")
+    order = order_for(event, dict(BUYER), passes(business, 2), voucher_code="hiephoi2027")
     assert order.total == 2_400_000

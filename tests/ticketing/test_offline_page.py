@@ -77,7 +77,7 @@ def test_page_links_manifest_worker_and_offline_script(staff_client, event):
     assert 'rel="manifest" href="/e/kol-2027/checkin/manifest.webmanifest"' in html
     assert 'data-service-worker-url="/e/kol-2027/checkin/sw.js"' in html
     assert 'data-sync-url="/api/v1/checkin/sync"' in html
-    assert re.findall(r'<script src="([^"]+)"', html)[-1] == "/static/checkin/offline.js"
+    assert re.findall(r'<script src="([^"]+)"', html)[-2:] == ["/static/checkin/offline.js", "/static/checkin/door.js"]
     assert "<script>" not in html
 
 
@@ -88,5 +88,10 @@ def test_scanner_javascript_stays_under_300_kb(staff_client, event):
 
     total = sum(static_size(url) for url in [*scripts, fallback]) + len(staff_client.get(WORKER).content)
 
-    assert scripts == ["/static/vendor/jsqr/jsQR.min.js", "/static/checkin/scanner.js", "/static/checkin/offline.js"]
+    assert scripts == [
+        "/static/vendor/jsqr/jsQR.min.js",
+        "/static/checkin/scanner.js",
+        "/static/checkin/offline.js",
+        "/static/checkin/door.js",
+    ]
     assert total < JS_BUDGET, total

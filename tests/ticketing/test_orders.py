@@ -5,14 +5,22 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_q.models import Schedule
 
-from events.errors import DomainError
+from events.errors import Conflict, DomainError
+from tests.events.factories import make_participant
 from ticketing.apps import EXPIRY_SCHEDULE
 from ticketing.enums import OrderStatus
 from ticketing.errors import SoldOut
 from ticketing.models import Order, OrderPosition, Quota, Voucher
-from ticketing.services.orders import PassRequest, cancel_order, create_order, expire_orders
+from ticketing.services.orders import (
+    PassRequest,
+    cancel_order,
+    choose_bank_transfer,
+    confirm_order,
+    create_order,
+    expire_orders,
+)
 
-from .factories import BUYER, make_business_type, make_free_type, make_voucher, passes, place_order
+from .factories import BUYER, make_business_type, make_free_type, make_voucher, order_for, passes, place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -30,24 +38,87 @@ def test_create_order_prices_every_pass_from_the_ticket_type(event, business_typ
     assert order.code.startswith("KOL") and len(order.code) == 10
 
 
-def test_create_order_sets_the_payment_deadline_from_settings(event, business_type, settings):
-    settings.TICKETING_ORDER_PAYMENT_MINUTES = 90
+def test_create_order_sets_the_card_hold_from_settings(event, business_type, settings):
+    settings.TICKETING_CARD_HOLD_MINUTES = 45
     now = timezone.now()
     order = place_order(event, business_type, now=now)
-    assert order.expires_at == now + timedelta(minutes=90)
+    assert (order.confirmed_at, order.expires_at) == (now, now + timedelta(minutes=45))
 
 
-def test_create_order_beyond_the_quota_is_sold_out_and_saves_nothing(event):
+def test_an_order_placed_without_proof_of_the_address_holds_nothing(event, business_type):
+    voucher = make_voucher(event)
+    order = create_order(event=event, buyer=dict(BUYER), passes=passes(business_type, 2), voucher_code=voucher.code)
+    voucher.refresh_from_db()
+    assert (order.status, order.expires_at, order.confirmed_at) == (OrderStatus.UNCONFIRMED, None, None)
+    assert (Quota.objects.get().taken, voucher.times_used) == (0, 0)
+
+
+def test_confirming_takes_the_seats_and_the_voucher_use_once(event, business_type):
+    voucher = make_voucher(event)
+    order = create_order(event=event, buyer=dict(BUYER), passes=passes(business_type, 2), voucher_code=voucher.code)
+    confirm_order(order=order)
+    confirmed = confirm_order(order=order)  # a second click
+    voucher.refresh_from_db()
+    assert confirmed.status == OrderStatus.PENDING
+    assert (Quota.objects.get().taken, voucher.times_used) == (2, 1)
+
+
+def test_a_signed_in_buyer_orders_as_themselves_and_holds_at_once(event, business_type):
+    buyer = make_participant(event, email="tuan.pham@saoviet.vn", status="approved", category="business")
+    someone_else = {**BUYER, "email": "ke.gian@example.vn"}
+    order = create_order(event=event, buyer=someone_else, passes=passes(business_type), buyer_participant=buyer)
+    assert (order.status, order.buyer, order.buyer_email) == (OrderStatus.PENDING, buyer, "tuan.pham@saoviet.vn")
+    assert Quota.objects.get().taken == 1
+
+
+def test_sold_out_at_confirmation_leaves_the_order_unconfirmed_and_holding_nothing(event):
     ticket_type = make_business_type(event, seats=2)
     voucher = make_voucher(event, max_usages=5)
+    order = create_order(event=event, buyer=dict(BUYER), passes=passes(ticket_type, 3), voucher_code=voucher.code)
     with pytest.raises(SoldOut) as error:
-        place_order(event, ticket_type, 3, voucher_code=voucher.code)
-    assert error.value.code == "sold_out"
-    assert error.value.status == 409
-    assert Order.objects.count() == 0
-    assert Quota.objects.get().taken == 0
+        confirm_order(order=order)
+    order.refresh_from_db()
     voucher.refresh_from_db()
-    assert voucher.times_used == 0
+    assert (error.value.code, error.value.status) == ("sold_out", 409)
+    assert (order.status, Quota.objects.get().taken, voucher.times_used) == (OrderStatus.UNCONFIRMED, 0, 0)
+
+
+def test_a_confirmation_link_lapses_after_its_window(event, business_type, settings):
+    settings.TICKETING_CONFIRMATION_MINUTES = 60
+    placed_at = timezone.now() - timedelta(minutes=61)
+    order = create_order(event=event, buyer=dict(BUYER), passes=passes(business_type), now=placed_at)
+    with pytest.raises(DomainError) as error:
+        confirm_order(order=order)
+    assert error.value.code == "confirmation_expired"
+    assert expire_orders() == 1
+    order.refresh_from_db()
+    assert (order.status, Quota.objects.get().taken) == (OrderStatus.EXPIRED, 0)
+
+
+def test_a_buyer_may_hold_only_so_many_unpaid_orders(event, business_type, settings):
+    settings.TICKETING_MAX_OPEN_ORDERS_PER_BUYER = 2
+    place_order(event, business_type, 1)
+    order_for(event, dict(BUYER), passes(business_type, 1, offset=1))
+    third = create_order(event=event, buyer=dict(BUYER), passes=passes(business_type, 1, offset=2))
+    with pytest.raises(Conflict) as error:
+        confirm_order(order=third)
+    third.refresh_from_db()
+    assert error.value.code == "too_many_open_orders"
+    assert (third.status, Quota.objects.get().taken) == (OrderStatus.UNCONFIRMED, 2)
+
+
+def test_choosing_a_bank_transfer_holds_the_seats_longer_once(event, business_type, settings):
+    settings.TICKETING_CARD_HOLD_MINUTES, settings.TICKETING_TRANSFER_HOLD_MINUTES = 30, 1440
+    now = timezone.now()
+    order = place_order(event, business_type, now=now)
+    chosen = choose_bank_transfer(order=order)
+    again = choose_bank_transfer(order=order)
+    assert chosen.expires_at == again.expires_at == now + timedelta(minutes=1440)
+    assert list(order.notes.values_list("action", flat=True)) == [
+        "ticketing.order.created",
+        "ticketing.order.confirmed",
+        "ticketing.order.transfer_chosen",
+    ]
 
 
 def test_create_order_respects_the_event_wide_capacity(event):
@@ -55,8 +126,8 @@ def test_create_order_respects_the_event_wide_capacity(event):
     Quota.objects.create(event=event, name="Hội trường", size=2, whole_event=True)
     place_order(event, ticket_type, 2)
     with pytest.raises(SoldOut):
-        create_order(event=event, buyer=dict(BUYER), passes=passes(ticket_type, 1, offset=2))
-    assert OrderPosition.objects.count() == 2
+        order_for(event, dict(BUYER), passes(ticket_type, 1, offset=2))
+    assert OrderPosition.objects.filter(order__status=OrderStatus.PENDING).count() == 2
 
 
 @pytest.mark.parametrize("count", [0, 21])
@@ -66,7 +137,7 @@ def test_create_order_with_a_bad_quantity_is_refused(event, business_type, count
         for i in range(count)
     ]
     with pytest.raises(DomainError) as error:
-        create_order(event=event, buyer=dict(BUYER), passes=requests)
+        order_for(event, dict(BUYER), requests)
     assert error.value.code == "invalid_quantity"
     assert Order.objects.count() == 0
 
@@ -90,7 +161,7 @@ def test_create_order_for_another_events_type_is_refused(event):
 
     other = Event.objects.create(slug="khac", name_vi="Sự kiện khác", start_date="2027-01-01", end_date="2027-01-01")
     with pytest.raises(DomainError) as error:
-        create_order(event=event, buyer=dict(BUYER), passes=passes(make_business_type(other)))
+        order_for(event, dict(BUYER), passes(make_business_type(other)))
     assert error.value.code == "unknown_ticket_type"
 
 
@@ -104,7 +175,7 @@ def test_create_order_outside_the_sale_window_is_refused(event):
 def test_create_order_with_the_same_attendee_twice_is_refused(event, business_type):
     twice = passes(business_type, 1) * 2
     with pytest.raises(DomainError) as error:
-        create_order(event=event, buyer=dict(BUYER), passes=twice)
+        order_for(event, dict(BUYER), twice)
     assert error.value.code == "duplicate_attendee"
 
 
@@ -217,11 +288,24 @@ def test_cancel_order_gives_back_seats_once(event, business_type):
     assert Quota.objects.get().taken == 0
 
 
-def test_create_order_emails_the_buyer_the_order_page(
-    event, business_type, bank_settings, mailoutbox, django_capture_on_commit_callbacks
+def test_an_order_without_proof_emails_the_buyer_a_confirmation_link(
+    event, business_type, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        order = place_order(event, business_type, 2)
+        order = create_order(event=event, buyer=dict(BUYER), passes=passes(business_type, 2))
+    [message] = mailoutbox
+    assert message.to == ["tuan.pham@saoviet.vn"]
+    assert order.code in message.subject
+    assert f"/orders/{order.token}/" in message.body
+    assert "Xác nhận đơn hàng" in message.body
+
+
+def test_a_confirmed_order_emails_the_buyer_the_order_page(
+    event, business_type, bank_settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    order = create_order(event=event, buyer=dict(BUYER), passes=passes(business_type, 2))
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm_order(order=order)
     [message] = mailoutbox
     assert message.to == ["tuan.pham@saoviet.vn"]
     assert order.code in message.subject

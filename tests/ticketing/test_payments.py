@@ -6,19 +6,16 @@ from django.core import mail
 
 from events.enums import Category, ParticipantStatus
 from events.errors import DomainError
-from events.models import Participant
+from events.models import AuditEntry, Participant
 from tests.events.factories import make_participant
 from ticketing.enums import OrderStatus, PaymentProvider, PaymentState
 from ticketing.models import Payment, Quota, Refund
+from ticketing.selectors import holds_valid_ticket
 from ticketing.services.orders import expire_orders
-from ticketing.services.payments import (
-    confirm_payment,
-    import_bank_statement,
-    mark_transfer_received,
-    refund_order,
-)
+from ticketing.services.payments import confirm_payment, mark_transfer_received, refund_order
+from ticketing.services.transfers import import_bank_statement
 
-from .factories import make_business_type, passes, place_order
+from .factories import make_business_type, order_for, passes, place_order
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -115,7 +112,7 @@ def test_payment_after_expiry_with_seats_gone_is_flagged_for_refund(event, organ
 
     from .factories import BUYER
 
-    create_order(event=event, buyer=dict(BUYER), passes=passes(ticket_type, 1, offset=1))
+    order_for(event, dict(BUYER), passes(ticket_type, 1, offset=1))
     payment = mark_transfer_received(order=late, by=organizer)
     late.refresh_from_db()
     assert late.status == OrderStatus.EXPIRED
@@ -150,20 +147,22 @@ def test_bank_statement_marks_matching_orders_paid_and_reports_the_rest(event, b
 
     from .factories import BUYER
 
-    short = create_order(event=event, buyer=dict(BUYER), passes=passes(business_type, 1, offset=2))
+    short = order_for(event, dict(BUYER), passes(business_type, 1, offset=2))
     data = STATEMENT.format(code=paid.code, other=short.code).encode()
     results = import_bank_statement(event=event, data=data, by=organizer)
     assert results == [
         (2, paid.code, "Đã thanh toán."),
         (3, "", "Không tìm thấy mã đơn hàng."),
-        (4, short.code, "Số tiền không khớp với tổng đơn hàng."),
+        (4, short.code, "Cần hoàn tiền."),  # money that arrived is kept for a refund, the order stays unpaid
     ]
     paid.refresh_from_db()
     short.refresh_from_db()
     assert (paid.status, short.status) == (OrderStatus.PAID, OrderStatus.PENDING)
     # The same statement again changes nothing.
     import_bank_statement(event=event, data=data, by=organizer)
-    assert Payment.objects.count() == 1
+    assert sorted(Payment.objects.values_list("order__code", "state")) == sorted(
+        [(paid.code, PaymentState.CONFIRMED), (short.code, PaymentState.NEEDS_REFUND)]
+    )
 
 
 @pytest.mark.parametrize(
@@ -180,14 +179,43 @@ def test_bank_statement_that_is_not_a_usable_csv_is_refused(event, organizer, da
     assert error.value.code == code
 
 
-def test_payment_for_a_pending_business_applicant_approves_their_registration(event, business_type, organizer):
-    applicant = make_participant(event, category=Category.BUSINESS, email="ha.nguyen@saoviet.vn")
+@pytest.mark.parametrize(
+    ("category", "status"),
+    [
+        (Category.KOL, ParticipantStatus.REJECTED),
+        (Category.KOL, ParticipantStatus.WAITLISTED),
+        (Category.KOL, ParticipantStatus.PENDING),
+        (Category.BUSINESS, ParticipantStatus.PENDING),
+    ],
+)
+def test_a_paid_pass_never_changes_an_applicants_category_or_decision(event, business_type, organizer, category, status):
+    applicant = make_participant(event, category=category, status=status, email="ha.nguyen@saoviet.vn")
     order = place_order(event, business_type)
     mark_transfer_received(order=order, by=organizer)
     applicant.refresh_from_db()
-    assert applicant.status == ParticipantStatus.APPROVED
+    assert (applicant.category, applicant.status, applicant.decided_by) == (category, status, None)
     assert order.positions.get().participant_id == applicant.pk
-    assert Participant.objects.count() == 1
+    assert not holds_valid_ticket(applicant)
+    entry = AuditEntry.objects.get(action="events.application.pass_paid_while_undecided")
+    assert (entry.object_id, entry.details) == (str(applicant.pk), {"order": order.code, "status": status})
+
+
+def test_a_paid_pass_for_a_new_address_is_an_audited_approval(event, business_type, organizer):
+    order = place_order(event, business_type)
+    mark_transfer_received(order=order, by=organizer)
+    holder = Participant.objects.get(email="ha.nguyen@saoviet.vn")
+    entry = AuditEntry.objects.get(action="events.application.approved_by_payment")
+    assert (holder.category, holder.status) == (Category.BUSINESS, ParticipantStatus.APPROVED)
+    assert (entry.object_id, entry.actor, entry.details) == (str(holder.pk), None, {"order": order.code})
+
+
+def test_an_approved_kol_named_on_a_business_pass_stays_a_kol(event, business_type, organizer):
+    kol = make_participant(event, category=Category.KOL, status=ParticipantStatus.APPROVED, email="ha.nguyen@saoviet.vn")
+    order = place_order(event, business_type)
+    mark_transfer_received(order=order, by=organizer)
+    kol.refresh_from_db()
+    assert (kol.category, kol.status) == (Category.KOL, ParticipantStatus.APPROVED)
+    assert holds_valid_ticket(kol)
 
 
 def test_expire_orders_does_not_touch_paid_orders(event, business_type, organizer):

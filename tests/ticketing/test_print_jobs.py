@@ -56,6 +56,27 @@ def test_print_job_in_chunks_keeps_the_order_and_every_code_decodes(event, organ
     assert sorted(decoded) == sorted(expected)
 
 
+def test_print_job_progress_counts_badges_as_they_are_drawn(event, organizer, tmp_path, monkeypatch):
+    monkeypatch.setattr(services.badges, "PRINT_PROGRESS_STEP", 4)
+    approved_people(event, 9)
+    seen = []
+    draw = services.badges.pdf.render_badges
+
+    def watching(badges, **options):  # what the admin's page would show while this step is drawn
+        if options.get("layout") == BadgeLayout.SHEET:  # not the single badges e-mailed on issue
+            seen.append(PrintJob.objects.values_list("done", flat=True).get())
+        return draw(badges, **options)
+
+    monkeypatch.setattr(services.badges.pdf, "render_badges", watching)
+
+    job = run_job(event, organizer)
+
+    assert seen == [0, 4, 8]  # one chunk of 125, counted every four badges instead of once at its end
+    assert (job.status, job.done, job.total) == (PrintJobStatus.DONE, 9, 9)
+    assert pdf_page_count(job.file.read(), tmp_path) == 3  # the steps joined: full A4 sheets, then one badge
+    assert list(tmp_path.glob("media/print-jobs/job-*/*.pdf")) == []
+
+
 def test_print_job_filters_by_category_unprinted_and_registration_time(event, organizer):
     kols = approved_people(event, 2, category=Category.KOL)
     regulators = approved_people(event, 3, category=Category.REGULATOR)
@@ -77,10 +98,38 @@ def test_print_job_filters_by_category_unprinted_and_registration_time(event, or
     assert sorted(recent_all.participant_ids) == sorted([regulators[1].pk, regulators[2].pk])
 
 
-def test_print_job_with_nothing_to_print_finishes_empty(event, organizer, tmp_path):
+def test_print_job_with_nothing_to_print_is_refused(event, organizer, tmp_path):
+    with pytest.raises(DomainError) as error:
+        run_job(event, organizer)
+
+    assert error.value.code == "nothing_to_print"
+    assert PrintJob.objects.count() == 0
+
+
+def test_admin_print_job_form_refuses_an_empty_filter(event, organizer_client):
+    approved_people(event, 1, category=Category.KOL)
+
+    response = organizer_client.post(
+        reverse("admin:ticketing_printjob_add"),
+        {"event": event.pk, "category": Category.PLATFORM, "layout": BadgeLayout.SHEET},
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+
+    assert response.status_code == 200
+    assert "Không có thẻ nào khớp với bộ lọc này: không có gì để in." in response.content.decode()
+    assert PrintJob.objects.count() == 0
+
+
+def test_finished_print_job_page_has_no_save_buttons(event, organizer, organizer_client):
+    approved_people(event, 1)
     job = run_job(event, organizer)
 
-    assert (job.status, job.total) == (PrintJobStatus.DONE, 0)
+    page = organizer_client.get(reverse("admin:ticketing_printjob_change", args=[job.pk])).content.decode()
+    refused = organizer_client.post(reverse("admin:ticketing_printjob_change", args=[job.pk]), {"layout": "single"})
+
+    assert 'name="_save"' not in page and 'name="_continue"' not in page and 'name="_addanother"' not in page
+    assert reverse("ticketing:print_job_download", args=[job.pk]) in page
+    assert refused.status_code == 403
 
 
 def test_admin_creates_a_print_job_and_organizer_downloads_it(event, organizer_client, tmp_path):
@@ -96,7 +145,7 @@ def test_admin_creates_a_print_job_and_organizer_downloads_it(event, organizer_c
 
     assert response.status_code == 302
     assert (job.status, job.total) == (PrintJobStatus.DONE, 2)
-    assert '<progress max="100" value="100"></progress> 2 / 2' in listing.content.decode()
+    assert '<progress max="100" value="100"></progress><br>2 / 2' in listing.content.decode()
     assert download.status_code == 200
     assert pdf_page_count(b"".join(download.streaming_content), tmp_path) == 1
 
@@ -158,8 +207,9 @@ def test_badge_admin_list_query_count_does_not_grow_with_badges(
 def test_print_job_admin_list_query_count_does_not_grow_with_jobs(
     event, organizer, organizer_client, django_assert_max_num_queries, count
 ):
+    approved_people(event, 1)
     for _ in range(count):
-        run_job(event, organizer)
+        run_job(event, organizer, only_unprinted=False)
 
     with django_assert_max_num_queries(12):
         response = organizer_client.get(reverse("admin:ticketing_printjob_changelist"))
@@ -190,7 +240,7 @@ def test_print_job_admin_page_shows_progress_and_download(event, organizer, orga
 
     page = organizer_client.get(reverse("admin:ticketing_printjob_change", args=[job.pk])).content.decode()
 
-    assert '<progress max="100" value="100"></progress> 2 / 2' in page
+    assert '<progress max="100" value="100"></progress><br>2 / 2' in page
     assert reverse("ticketing:print_job_download", args=[job.pk]) in page
 
 

@@ -1,15 +1,22 @@
 """Ticketing's part in personal data rights: data sections, erasure of badges and orders, audited actions."""
 
+import json
+
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from events import privacy
-from events.models import AuditEntry, Participant
+from events.links import magic_link
+from events.models import AuditEntry, Consent, Participant
+from tests.events.factories import make_participant, open_personal_link
 from ticketing.models import Badge, CheckIn, Order
 from ticketing.services import checkin
+from ticketing.services.issuing import issue_free_pass
 from ticketing.services.orders import cancel_order
 from ticketing.services.payments import mark_transfer_received, refund_order
 
-from .factories import place_order
+from .factories import make_free_type, place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -18,13 +25,32 @@ def _sections(participant):
     return {key: rows for key, _title, rows in privacy.personal_data(participant)}
 
 
-def test_data_export_lists_badge_check_ins_orders_and_payments(event, business_type, organizer):
-    order = place_order(event, business_type, 1)
+def test_an_attendees_export_shows_their_pass_but_none_of_the_buyers_data(event, business_type, organizer):
+    order = place_order(event, business_type, 2)
     mark_transfer_received(order=order, by=organizer, reference="FT1")
-    attendee = Participant.objects.get(event=event)
+    attendee = Participant.objects.get(event=event, email="ha.nguyen@saoviet.vn")
     sections = _sections(attendee)
-    assert [row["reference"] for row in sections["orders"]] == [order.code]
+    exported = json.dumps(privacy.personal_data_json(attendee), ensure_ascii=False)
+    assert [(row["reference"], row["passes"]) for row in sections["orders"]] == [(order.code, ["Thẻ doanh nghiệp"])]
+    assert sections["payments"] == []  # the company paid: its payment is the buyer's record
+    for buyers_data in ("Phạm Minh Tuấn", "tuan.pham@saoviet.vn", "0101234567", "long.tran@saoviet.vn"):
+        assert buyers_data not in exported
+
+
+def test_a_buyers_export_lists_their_order_and_payment(event, business_type, organizer):
+    buyer = make_participant(event, email="tuan.pham@saoviet.vn", category="business", status="approved")
+    order = place_order(event, business_type, 1, buyer_participant=buyer)
+    mark_transfer_received(order=order, by=organizer, reference="FT1")
+    sections = _sections(buyer)
+    assert [(row["reference"], row["buyer_tax_code"]) for row in sections["orders"]] == [(order.code, "0101234567")]
     assert [(row["amount_vnd"], row["order"]) for row in sections["payments"]] == [(1_500_000, order.code)]
+
+
+def test_a_free_pass_does_not_hold_an_erasure_back(event):
+    make_free_type(event, "kol")
+    kol = make_participant(event, category="kol", status="approved")
+    issue_free_pass(kol)
+    assert privacy.request_erasure(participant=kol).state == "done"
 
 
 def test_erasure_voids_the_badge_and_keeps_check_in_statistics(holder, door_staff):
@@ -58,7 +84,7 @@ def test_undone_check_in_is_audited(holder, door_staff, supervisor):
     checkin.undo(check_in_id=first.check_in_id, by=supervisor)
     entry = AuditEntry.objects.get()
     assert (entry.action, entry.actor, entry.object_id, entry.details["participant"]) == (
-        "check_in.undone",
+        "ticketing.check_in.undone",
         supervisor,
         str(first.check_in_id),
         holder.pk,
@@ -72,4 +98,47 @@ def test_refund_and_cancel_are_audited(event, business_type, organizer):
     pending = place_order(event, business_type, 1)
     cancel_order(order=pending, by=organizer)
     logged = list(AuditEntry.objects.order_by("pk").values_list("action", "actor"))
-    assert logged == [("payment.refunded", organizer.pk), ("order.cancelled", organizer.pk)]
+    assert logged == [
+        ("events.application.approved_by_payment", None),
+        ("ticketing.payment.refunded", organizer.pk),
+        ("ticketing.order.cancelled", organizer.pk),
+    ]
+
+
+
+def test_a_pending_erasure_stops_links_sessions_token_and_news_at_once_but_not_the_badge(
+    holder, business_type, organizer, door_staff, client, settings
+):
+    """Issue #16: while an organizer has yet to complete an erasure, what could leak stops at once."""
+    event = holder.event
+    order = place_order(event, business_type, 1, buyer_participant=holder)
+    mark_transfer_received(order=order, by=organizer, reference="FT1")  # a payment: the erasure must wait
+    make_free_type(event, "kol")
+    issue_free_pass(holder)  # the event sells passes: the KOL's own badge needs one
+    Consent.objects.create(
+        participant=holder, purpose="updates", text_version="2026-01", text_language="vi", text_sha256="0" * 64
+    )
+    old_token = holder.token
+    unspent_link = magic_link(holder).removeprefix(settings.SITE_URL)
+    laptop = Client()
+    open_personal_link(laptop, holder)
+    open_personal_link(client, holder)
+    my_data = reverse("events:my_data_json", args=[event.slug])
+    assert laptop.get(my_data).status_code == 200
+
+    answer = client.post(reverse("events:request_erasure", args=[event.slug]), {"confirm": "on"}, follow=True)
+
+    holder.refresh_from_db()
+    assert holder.erasure_requests.get().state == "pending"
+    assert "thẻ đại biểu vẫn dùng được" in answer.content.decode()
+    assert client.get(my_data).status_code == 200  # the browser that asked sees its request
+    assert laptop.get(my_data).status_code == 404  # every other device is signed out
+    laptop.get(unspent_link)
+    laptop.post(unspent_link)
+    assert laptop.get(my_data).status_code == 404  # and an older link does not sign it back in
+    api = client.get("/api/v1/registration", headers={"X-Registration-Token": old_token})
+    assert (api.status_code, holder.token != old_token) == (401, True)
+    assert list(holder.consents.filter(withdrawn_at__isnull=True).values_list("purpose", flat=True)) == [
+        "participation"
+    ]
+    assert checkin.scan(code=holder.badge.code, gate="Cổng A", by=door_staff).result == "admitted"

@@ -16,7 +16,7 @@ def test_anonymous_is_sent_to_login(client, event):
     response = client.get(URL)
 
     assert response.status_code == 302
-    assert response.url == "/admin/login/?next=" + URL
+    assert response.url == "/staff/?next=" + URL
 
 
 def test_other_users_get_403(client, event):

@@ -84,6 +84,16 @@ def test_registering_with_an_invitation_issues_the_badge(event):
     assert Badge.objects.get(participant=participant).version == 1
 
 
+def test_sign_badges_in_bulk_signs_each_holder_and_emails_nobody(event):
+    people = [make_participant(event, status=ParticipantStatus.APPROVED) for _ in range(3)]
+
+    badges = services.sign_badges_in_bulk(people)
+
+    assert [services.check_badge_code(badge.code).participant for badge in badges] == people
+    assert [bytes(badge.qr_png)[:8] for badge in badges] == [b"\x89PNG\r\n\x1a\n"] * 3
+    assert mail.outbox == []
+
+
 def test_reissue_bumps_the_version_and_revokes_the_old_code(approved):
     old = services.issue_badge(approved)
     old_code = old.code

@@ -13,7 +13,7 @@ from ticketing.models import Payment, Quota, Refund, StripeEvent
 from ticketing.services.payments import refund_order, start_card_payment
 
 from .conftest import WEBHOOK_SECRET
-from .factories import place_order
+from .factories import order_for, place_order
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -159,7 +159,7 @@ def test_payment_after_the_order_expired_and_sold_out_is_flagged_for_refund(clie
     ticket_type = make_business_type(event, seats=1)
     late = place_order(event, ticket_type)
     expire_orders(now=late.expires_at)
-    create_order(event=event, buyer=dict(BUYER), passes=passes(ticket_type, 1, offset=1))
+    order_for(event, dict(BUYER), passes(ticket_type, 1, offset=1))
     assert signed(client, completed(late)).status_code == 200
     late.refresh_from_db()
     assert late.status == OrderStatus.EXPIRED
@@ -226,3 +226,112 @@ def test_late_card_payment_revives_the_order_with_its_voucher_use(client, event,
     assert (order.status, order.total) == (OrderStatus.PAID, 1_200_000)
     assert Voucher.objects.get().times_used == 1
     assert Quota.objects.get().taken == 1
+
+
+def test_pay_by_card_when_stripe_cannot_be_reached_says_so_in_the_buyers_language(
+    client, event, business_type, fake_stripe, settings
+):
+    import socket
+
+    with socket.socket() as closed:  # a port nobody listens on: the real HTTP client gets "connection refused"
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    settings.STRIPE_API_BASE = f"http://127.0.0.1:{port}"
+    order = place_order(event, business_type)
+
+    response = client.post(f"/orders/{order.token}/pay/card/", HTTP_ACCEPT_LANGUAGE="vi", follow=True)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Hiện không kết nối được với dịch vụ thanh toán thẻ. Vui lòng thử lại sau ít phút." in html
+    assert "ConnectionPool" not in html and "Max retries" not in html and "Errno" not in html
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING
+
+
+def test_webhook_signed_too_far_in_the_future_is_400(client, event, business_type, fake_stripe):
+    """stripe-python only refuses old timestamps; 900 s ahead was accepted (issue #16)."""
+    order = place_order(event, business_type)
+
+    response = signed(client, completed(order), timestamp=int(time.time()) + 900)
+
+    assert response.status_code == 400
+    assert Payment.objects.count() == 0 and StripeEvent.objects.count() == 0
+
+
+def test_webhook_paid_in_another_currency_does_not_pay_the_order_and_organizers_see_it(
+    client, event, business_type, fake_stripe
+):
+    order = place_order(event, business_type)
+    delivery = completed(order)
+    delivery["data"]["object"]["currency"] = "usd"
+
+    response = signed(client, delivery)
+
+    order.refresh_from_db()
+    assert (response.status_code, response.content) == (200, b"wrong_currency")
+    assert order.status == OrderStatus.PENDING
+    assert Payment.objects.count() == 0
+    assert list(order.notes.filter(action="ticketing.payment.wrong_currency").values_list("detail", flat=True)) == [
+        f"{order.total} USD (pi_test_1)"
+    ]
+
+
+def test_webhook_short_payment_says_so_and_leaves_the_order_pending(client, event, business_type, fake_stripe):
+    order = place_order(event, business_type)
+
+    response = signed(client, completed(order, amount=order.total - 1000))
+
+    order.refresh_from_db()
+    assert (response.status_code, response.content) == (200, b"short_payment")
+    assert order.status == OrderStatus.PENDING
+    assert list(Payment.objects.values_list("state", "amount")) == [(PaymentState.NEEDS_REFUND, order.total - 1000)]
+    assert order.notes.filter(action="ticketing.payment.needs_refund").count() == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"amount_total": "abc"},
+        {"amount_total": "1500000"},
+        {"amount_total": 1500000.5},
+        {"amount_total": True},
+        {"amount_total": None},
+        {"id": None},
+        {"currency": 704},
+        {"payment_intent": ["pi_1"]},
+        {"client_reference_id": {"code": "x"}},
+    ],
+)
+def test_signed_webhook_with_missing_or_badly_typed_fields_is_400_not_500(
+    client, event, business_type, fake_stripe, change
+):
+    order = place_order(event, business_type)
+    delivery = completed(order)
+    delivery["data"]["object"].update(change)
+    if change == {"id": None}:
+        del delivery["data"]["object"]["id"]
+
+    response = signed(client, delivery)
+
+    order.refresh_from_db()
+    assert response.status_code == 400
+    assert order.status == OrderStatus.PENDING
+    assert Payment.objects.count() == 0 and StripeEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize("event_id", [None, 42, ""])
+def test_signed_webhook_without_a_usable_event_id_is_400(client, event, business_type, fake_stripe, event_id):
+    order = place_order(event, business_type)
+    delivery = completed(order, event_id=event_id)
+
+    assert signed(client, delivery).status_code == 400
+    assert StripeEvent.objects.count() == 0
+
+
+def test_signed_refund_with_badly_typed_fields_is_400(client, fake_stripe):
+    delivery = refunded()
+    delivery["data"]["object"]["refunded"] = "yes"
+
+    assert signed(client, delivery).status_code == 400
+    assert StripeEvent.objects.count() == 0

@@ -88,3 +88,30 @@ def test_png_decodes_back_to_the_payload():
     image = Image.open(io.BytesIO(vietqr.png(SUBIZ)))
     [result] = zxingcpp.read_barcodes(image)
     assert result.text == SUBIZ
+
+
+def top_level_tags(text):
+    tags, index = [], 0
+    while index < len(text):
+        tags.append(text[index : index + 2])
+        index += 4 + int(text[index + 2 : index + 4])
+    return tags
+
+
+def test_order_payload_has_its_root_tags_in_ascending_order_with_the_crc_last():
+    # EMVCo MPM: root data objects 00–63, "00" first, "63" (CRC) last.
+    text = vietqr.payload(bin="970436", account="0011004239876", amount=1_500_000, purpose="KOLABC2345")
+    assert top_level_tags(text) == ["00", "01", "38", "53", "54", "58", "62", "63"]
+
+
+def test_order_reference_fits_the_banking_apps_memo_unchanged():
+    from ticketing.models import new_order_code
+
+    codes = [new_order_code() for _ in range(50)]
+    # Banking apps keep about 19 unaccented characters of a VietQR message: the reference is 10.
+    assert {len(code) for code in codes} == {10}
+    assert all(vietqr.transfer_message(code) == code for code in codes)
+
+
+def test_transfer_message_is_cut_to_the_25_characters_of_tag_62_08():
+    assert vietqr.transfer_message("Thanh toán hội nghị KOL toàn quốc 2027") == "Thanh toan hoi nghi KOL t"

@@ -6,19 +6,19 @@ from django.urls import reverse
 from events import links
 from events.enums import ParticipantStatus
 from events.links import remember_participant
-from tests.events.factories import make_participant
+from tests.events.factories import make_participant, open_personal_link
 from ticketing.enums import OrderStatus
 from ticketing.models import Badge, Order, Quota
 from ticketing.services.payments import mark_transfer_received
 
 from .conftest import decoded_codes, pdf_pages
-from .factories import make_business_type, place_order
+from .factories import make_business_type, order_for, place_order
 
 pytestmark = pytest.mark.django_db
 
 
 def open_personal_page(client, participant):
-    client.get(links.magic_link(participant).removeprefix("http://127.0.0.1:8000"))
+    open_personal_link(client, participant)
     return client.get(reverse("events:personal_page", args=[participant.event.slug]))
 
 
@@ -28,6 +28,15 @@ def test_personal_page_of_an_approved_participant_shows_the_badge(client, approv
     badge = Badge.objects.get(participant=approved)
     assert reverse("ticketing:badge_download", args=[approved.event.slug]) in page
     assert badge.code in page
+
+
+def test_personal_page_with_a_badge_promises_no_badge_to_come(client, approved):
+    page = open_personal_page(client, approved).content.decode()
+
+    # The status card once said "Thẻ đại biểu sẽ có tại đây." right above the badge itself.
+    assert "sẽ có tại đây" not in page
+    assert 'data-step="download_badge"' in page
+    assert page.index('data-step="download_badge"') < page.index('class="card badge-panel"')
 
 
 def test_personal_page_of_a_pending_participant_shows_no_badge(client, event):
@@ -141,29 +150,77 @@ def test_buy_page_lists_passes_with_prices_and_seats(client, event, business_typ
     assert "1.500.000 ₫" in html
 
 
-def test_buy_page_places_an_order_and_opens_it(client, event, business_type):
-    response = client.post(reverse("ticketing:buy", args=[event.slug]), buy_data(business_type))
+def test_buy_page_without_a_personal_link_asks_to_confirm_by_email(
+    client, event, business_type, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("ticketing:buy", args=[event.slug]), buy_data(business_type))
     order = Order.objects.get()
-    assert response.status_code == 302
+    assert (response.status_code, response.url) == (302, reverse("ticketing:order_placed", args=[event.slug]))
+    page = client.get(response.url).content.decode()
+    assert "tuan.pham@saoviet.vn" in page and order.token not in page
+    assert (order.status, order.total, order.positions.count()) == ("unconfirmed", 3_000_000, 2)
+    assert Quota.objects.get().taken == 0
+    [mail] = mailoutbox
+    assert mail.to == ["tuan.pham@saoviet.vn"] and f"/orders/{order.token}/" in mail.body
+
+
+def test_the_emailed_order_link_confirms_the_order_and_holds_its_seats(client, event, business_type):
+    client.post(reverse("ticketing:buy", args=[event.slug]), buy_data(business_type))
+    order = Order.objects.get()
+    page = client.get(reverse("ticketing:order", args=[order.token])).content.decode()
+    response = client.post(reverse("ticketing:confirm", args=[order.token]))
+    order.refresh_from_db()
+    assert 'id="confirm-order"' in page
+    assert (response.status_code, order.status, Quota.objects.get().taken) == (302, "pending", 2)
+
+
+def test_buy_page_signed_in_orders_as_the_participant_and_opens_the_order(client, event, business_type):
+    buyer = make_participant(event, category="business", status="approved", email="tuan.pham@saoviet.vn")
+    open_personal_link(client, buyer)
+    data = buy_data(business_type, email="ke.gian@example.vn")  # the e-mail field is not theirs to change
+    response = client.post(reverse("ticketing:buy", args=[event.slug]), data)
+    order = Order.objects.get()
     assert response.url == reverse("ticketing:order", args=[order.token])
-    assert (order.total, order.positions.count()) == (3_000_000, 2)
+    assert (order.status, order.buyer, order.buyer_email) == ("pending", buyer, "tuan.pham@saoviet.vn")
 
 
-def test_buy_page_sold_out_shows_the_reason(client, event):
+def test_confirming_a_sold_out_order_shows_the_reason(client, event):
     ticket_type = make_business_type(event, seats=1)
-    response = client.post(reverse("ticketing:buy", args=[event.slug]), buy_data(ticket_type))
-    assert response.status_code == 400
+    client.post(reverse("ticketing:buy", args=[event.slug]), buy_data(ticket_type))
+    order = Order.objects.get()
+    response = client.post(reverse("ticketing:confirm", args=[order.token]), follow=True)
     assert "Hết chỗ: không còn đủ chỗ cho “Thẻ doanh nghiệp”." in response.content.decode()
-    assert Order.objects.count() == 0
+    assert Order.objects.get().status == "unconfirmed"
 
 
-def test_order_page_shows_the_vietqr_code_and_why_card_payment_is_hidden(client, event, business_type, bank_settings):
+def test_order_page_shows_the_vietqr_code_once_bank_transfer_is_chosen(client, event, business_type, bank_settings):
     order = place_order(event, business_type)
-    html = client.get(reverse("ticketing:order", args=[order.token])).content.decode()
+    before = client.get(reverse("ticketing:order", args=[order.token])).content.decode()
+    html = client.post(reverse("ticketing:choose_transfer", args=[order.token]), follow=True).content.decode()
+    assert 'class="vietqr"' not in before and 'id="choose-transfer"' in before
     assert 'class="vietqr" src="data:image/png;base64,' in html
     assert order.code in html
     assert "data-card-unavailable" in html
     assert "Stripe" in html
+
+
+def test_order_page_with_the_demo_account_says_not_to_pay_it(client, event, business_type, bank_settings):
+    bank_settings["demo"] = True  # what `bash run.sh start` sets without VIETQR_BANK_BIN
+    order = place_order(event, business_type)
+
+    before = client.get(reverse("ticketing:order", args=[order.token])).content.decode()
+    html = client.post(reverse("ticketing:choose_transfer", args=[order.token]), follow=True).content.decode()
+
+    notice = "Tài khoản demo: tài khoản ngân hàng này được tạo ra để dùng thử trang web. Đừng chuyển tiền thật."
+    assert notice in before and notice in html
+    assert 'class="vietqr" src="data:image/png;base64,' in html
+
+
+def test_order_page_with_a_real_account_has_no_demo_notice(client, event, business_type, bank_settings):
+    order = place_order(event, business_type)
+    html = client.post(reverse("ticketing:choose_transfer", args=[order.token]), follow=True).content.decode()
+    assert "data-demo-bank" not in html
 
 
 def test_order_page_without_a_bank_account_says_transfer_is_unavailable(client, event, business_type):
@@ -208,7 +265,7 @@ def test_receipt_download_for_a_paid_order(client, event, business_type, organiz
 
 def test_personal_page_lists_the_buyers_orders_with_the_receipt(client, event, business_type, organizer):
     buyer = make_participant(event, category="business", email="tuan.pham@saoviet.vn")
-    order = place_order(event, business_type)
+    order = place_order(event, business_type, buyer_participant=buyer)
     mark_transfer_received(order=order, by=organizer)
     session = client.session
     request = type("R", (), {"session": session})()
@@ -230,18 +287,46 @@ def test_admin_sales_page_shows_availability_per_quota(organizer_client, event, 
     )
 
 
-def test_admin_bank_statement_upload_marks_the_order_paid(organizer_client, event, business_type):
+def test_admin_bank_statement_preview_then_apply_marks_the_order_paid(organizer_client, event, business_type):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     order = place_order(event, business_type)
-    csv = f"Mã giao dịch,Số tiền,Nội dung\nFT9,1500000,{order.code}\n".encode()
-    response = organizer_client.post(
-        reverse("admin:ticketing_bank_statement"),
-        {"event": event.pk, "statement": SimpleUploadedFile("saoke.csv", csv, content_type="text/csv")},
+    csv = f"Mã giao dịch,Số tiền ghi nợ,Số tiền ghi có,Nội dung\nFT8,1.500.000,,{order.code}\nFT9,,1.500.000,{order.code}\n"
+    url = reverse("admin:ticketing_bank_statement")
+    preview = organizer_client.post(
+        url, {"event": event.pk, "statement": SimpleUploadedFile("saoke.csv", csv.encode(), content_type="text/csv")}
     )
-    assert response.status_code == 200
+    page = preview.content.decode()
+    assert preview.status_code == 200
+    assert "<td>Ghi có (tiền vào)</td><td>Số tiền ghi có</td>" in page
+    assert "<td>Ghi nợ (tiền ra, không bao giờ là thanh toán)</td><td>Số tiền ghi nợ</td>" in page
+    assert f"<td>3</td><td>{order.code}</td><td>Thanh toán đơn hàng.</td>" in page
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING  # a preview changes nothing
+
+    applied = organizer_client.post(url, {"event": event.pk, "apply": "1"})
+    assert f"<td>3</td><td>{order.code}</td><td>Đã thanh toán.</td>" in applied.content.decode()
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID
+    again = organizer_client.post(url, {"event": event.pk, "apply": "1"})
+    assert "Hãy tải sao kê lên lại: không có bản xem trước nào để áp dụng." in again.content.decode()
+
+
+def test_admin_bank_statement_apply_from_another_session_finds_nothing(
+    organizer_client, organizer, event, business_type
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    order = place_order(event, business_type)
+    csv = f"Mã giao dịch,Số tiền ghi có,Nội dung\nFT9,1500000,{order.code}\n".encode()
+    url = reverse("admin:ticketing_bank_statement")
+    organizer_client.post(url, {"event": event.pk, "statement": SimpleUploadedFile("saoke.csv", csv)})
+    other = Client()
+    other.force_login(organizer)
+    assert "không có bản xem trước" in other.post(url, {"event": event.pk, "apply": "1"}).content.decode()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING
 
 
 def test_admin_bank_statement_refuses_other_file_types(organizer_client, event, business_type):
@@ -279,11 +364,8 @@ def test_admin_order_list_query_count_does_not_grow(organizer_client, event, dja
 
     ticket_type = make_business_type(event, seats=10)
     for index in range(count):
-        create_order_for = passes(ticket_type, 1, offset=index)
-        from ticketing.services.orders import create_order
-
-        create_order(event=event, buyer=dict(BUYER), passes=create_order_for)
-    with django_assert_max_num_queries(14):  # session, user, groups, counts, facets: the same for 1 or 3
+        order_for(event, dict(BUYER), passes(ticket_type, 1, offset=index))
+    with django_assert_max_num_queries(16):  # session, user, groups, counts, facets (the deadline filter too): same for 1 or 3
         response = organizer_client.get(reverse("admin:ticketing_order_changelist"))
     assert response.status_code == 200
     assert response.content.decode().count('class="field-code"') == count
@@ -295,10 +377,8 @@ def test_personal_page_panel_query_count_does_not_grow(client, event, django_ass
 
     buyer = make_participant(event, category="business", email=BUYER["email"])
     ticket_type = make_business_type(event, seats=10)
-    from ticketing.services.orders import create_order
-
     for index in range(count):
-        create_order(event=event, buyer=dict(BUYER), passes=passes(ticket_type, 1, offset=index))
+        order_for(event, dict(BUYER), passes(ticket_type, 1, offset=index), buyer_participant=buyer)
     session = client.session
     remember_participant(type("R", (), {"session": session})(), buyer)
     session.save()
@@ -317,7 +397,7 @@ def test_admin_sales_page_sums_paid_passes_by_category_and_day(organizer_client,
 
     from .factories import BUYER, passes
 
-    create_order(event=event, buyer=dict(BUYER), passes=passes(business_type, 1, offset=2))  # pending: not sold
+    order_for(event, dict(BUYER), passes(business_type, 1, offset=2))  # pending: not sold
     html = organizer_client.get(reverse("admin:ticketing_sales") + f"?event={event.pk}").content.decode()
     today = timezone.localdate()
     expected = (

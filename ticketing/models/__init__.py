@@ -1,15 +1,20 @@
 """Models of the ticketing app, one module per concept (tickets and orders, payments, badges, check-in)."""
 
-from .badge import Badge, EventKey, PrintJob
+from .badge import Badge, DeskPrint, EventKey, PrintJob
+from .bank import BankTransfer
 from .checkin import CheckIn, CheckInConflict, OfflineScan, ScanLog
 from .order import Order, OrderNote, OrderPosition, Voucher, new_order_code, new_order_token
+from .pairing import DevicePairing
 from .payment import Payment, Refund, StripeEvent
 from .ticket_type import Quota, TicketType
 
 __all__ = [
     "Badge",
+    "BankTransfer",
     "CheckIn",
     "CheckInConflict",
+    "DeskPrint",
+    "DevicePairing",
     "EventKey",
     "OfflineScan",
     "Order",

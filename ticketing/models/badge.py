@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Participant
 
-from ..enums import BadgeLayout, PrintJobStatus
+from ..enums import BadgeLayout, DeskPrintState, PrintJobStatus
 
 
 class EventKey(models.Model):
@@ -99,6 +99,44 @@ class PrintJob(models.Model):
     def __str__(self):
         return f"{self.event} #{self.pk}"
 
+    def file_exists(self):
+        """Whether the finished job's PDF is still in MEDIA_ROOT (a restore or a cleanup may have lost it)."""
+        return bool(self.file) and self.file.storage.exists(self.file.name)
+
     @property
     def progress_percent(self):
         return 100 if self.status == PrintJobStatus.DONE else (self.done * 100 // self.total if self.total else 0)
+
+
+class DeskPrint(models.Model):
+    """A badge printed at a badge desk on arrival: one row per print, apart from the admission (CheckIn).
+
+    The first print of a badge version has no reason; a reprint (a lost or damaged
+    badge) must say why, and is audit-logged (ticketing.badge.reprinted).
+    """
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="desk_prints", verbose_name=_("participant")
+    )
+    badge_version = models.PositiveIntegerField(_("badge version"))
+    gate = models.CharField(_("badge desk"), max_length=64)
+    printer = models.CharField(_("printer"), max_length=127, blank=True)
+    reason = models.CharField(_("reason for the reprint"), max_length=200, blank=True)
+    printed_at = models.DateTimeField(_("printed at"))
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("printed by")
+    )
+    device = models.ForeignKey(
+        "events.ApiToken", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("device")
+    )
+    state = models.CharField(_("state"), max_length=8, choices=DeskPrintState.choices, default=DeskPrintState.QUEUED)
+    # What CUPS said: the request id ("PDF-12") or the error.
+    printer_answer = models.CharField(_("printer answer"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("badge printed at a desk")
+        verbose_name_plural = _("badges printed at a desk")
+        indexes = [models.Index(fields=["participant", "badge_version"])]
+
+    def __str__(self):
+        return f"{self.participant_id} v{self.badge_version} @ {self.gate}"

@@ -93,6 +93,10 @@ class Order(models.Model):
     discount = models.PositiveBigIntegerField(_("discount (VND)"), default=0)
     total = models.PositiveBigIntegerField(_("total (VND)"), default=0)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # When the buyer proved their e-mail and the order took its seats (None while unconfirmed).
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # The buyer chose to pay by bank transfer: the order then holds its seats longer (services.orders).
+    transfer_chosen_at = models.DateTimeField(_("bank transfer chosen at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("pay before"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
@@ -113,6 +117,10 @@ class Order(models.Model):
     @property
     def is_pending(self):
         return self.status == OrderStatus.PENDING
+
+    @property
+    def is_unconfirmed(self):
+        return self.status == OrderStatus.UNCONFIRMED
 
 
 class OrderPosition(models.Model):

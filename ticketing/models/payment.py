@@ -43,7 +43,12 @@ class Refund(models.Model):
     external_id = models.CharField(_("provider reference"), max_length=120, blank=True)
     created_at = models.DateTimeField(_("refunded at"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:

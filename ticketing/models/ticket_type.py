@@ -1,5 +1,6 @@
 """What can be bought or is issued, and how many seats there are."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -7,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from events.enums import Category
 from events.models import Event, localized
+
+from ..errors import QUOTA_OF_ANOTHER_EVENT
 
 
 class Quota(models.Model):
@@ -60,6 +63,12 @@ class TicketType(models.Model):
 
     def __str__(self):
         return self.name_vi
+
+    def clean(self):
+        # Quotas are a many-to-many, set after save: the admin form checks the picked ones
+        # (TicketTypeAdminForm); here a saved ticket type cannot move away from its quotas' event.
+        if self.pk and self.event_id and self.quotas.exclude(event_id=self.event_id).exists():
+            raise ValidationError({"event": QUOTA_OF_ANOTHER_EVENT})
 
     @property
     def name(self):

@@ -11,6 +11,7 @@ from .badges import (  # noqa: E402, F401 - the package's public face
     badge_pdf_path,
     badges_pdf,
     check_badge_code,
+    check_print_filter,
     create_print_job,
     event_key,
     fail_print_job,
@@ -23,5 +24,6 @@ from .badges import (  # noqa: E402, F401 - the package's public face
     public_keys,
     reissue_badge,
     render_print_chunk,
+    sign_badges_in_bulk,
     start_print_job,
 )

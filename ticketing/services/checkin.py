@@ -61,6 +61,7 @@ def _messages():
         ScanResult.NOT_ALLOWED: _("No valid ticket: send the holder to the help desk."),
         ScanResult.NOT_OPEN: _("Check-in is not open now."),
         ScanResult.NO_SEAT: _("No seat: this session is full and the holder has no reservation."),
+        ScanResult.PRINTED: _("Badge printed. Not admitted here: the holder goes in at a door."),
         ScanResult.UNDONE: _("Admission undone."),
     }
 
@@ -77,6 +78,11 @@ class ScanOutcome:
 
     @property
     def message(self):
+        erased = self.participant is not None and self.participant.anonymized_at is not None
+        if self.result == ScanResult.REVOKED and erased:
+            # Erasure voids the badge (ticketing.privacy.erase); "replaced by a newer one" would send
+            # door staff looking for a badge that does not exist.
+            return str(_("This badge is void: its holder's registration was erased. Do not admit."))
         return str(_messages()[self.result])
 
 
@@ -138,7 +144,7 @@ def _holder_sql():
         f" CASE WHEN p.status = %s AND (NOT EXISTS (SELECT 1 FROM {ticket_type} t WHERE t.event_id = p.event_id)"
         f" OR EXISTS (SELECT 1 FROM {position} op INNER JOIN {order} o ON o.id = op.order_id"
         "  WHERE op.participant_id = p.id AND o.status = %s)) THEN 1 ELSE 0 END,"
-        " c.checked_in_at, c.gate"
+        " c.checked_in_at, c.gate, p.anonymized_at"
         f" FROM {participant} p INNER JOIN {event} e ON e.id = p.event_id"
         f" LEFT JOIN {badge} b ON b.participant_id = p.id"
         # The partial unique constraint leaves at most one active admission per door.
@@ -175,7 +181,23 @@ def _holder(claim, session_id):
         row = cursor.fetchone()
     if row is None:
         return None
-    pk, event_id, full_name, category, organization, title, status, slug, start, end, version, valid, at, gate = row
+    (
+        pk,
+        event_id,
+        full_name,
+        category,
+        organization,
+        title,
+        status,
+        slug,
+        start,
+        end,
+        version,
+        valid,
+        at,
+        gate,
+        erased,
+    ) = row
     event = Event(
         pk=event_id,
         slug=slug,
@@ -190,6 +212,7 @@ def _holder(claim, session_id):
         organization=organization,
         title=title,
         status=status,
+        anonymized_at=_from_db(Participant._meta.get_field("anonymized_at"), erased),
     )
     participant.badge_version = version
     participant.ticket_valid = bool(valid)
@@ -198,13 +221,46 @@ def _holder(claim, session_id):
     return participant
 
 
-def _admit(participant, *, session_id, gate, by, now, guarded=True, by_reservation=False):
+@dataclass(frozen=True)
+class Door:
+    """Where and by whom a holder is admitted: the gate's event, the gate, the door's session, device and staff.
+
+    `event_slug` None: the gate takes whichever event the badge names (a door of
+    one event never needs to say so). `session_id` WHOLE_EVENT is the main door;
+    another value is an agenda session's door (a roundtable's room).
+    """
+
+    gate: str
+    by: object
+    event_slug: str | None = None
+    session_id: int = WHOLE_EVENT
+    device: object = None
+
+
+@dataclass(frozen=True)
+class Guards:
+    """What stops two doors admitting one person twice, or a session door letting in more than its seats.
+
+    `unique_insert`: the admission INSERT yields to the partial unique
+    constraint (ON CONFLICT DO NOTHING) instead of failing. `session_lock`: on
+    PostgreSQL an advisory lock per session serialises the walk-in count and
+    insert. Production never changes them; the control tests in
+    tests/concurrency replace GUARDS (this module's one seam) to show each race is real.
+    """
+
+    unique_insert: bool = True
+    session_lock: bool = True
+
+
+GUARDS = Guards()
+
+
+def _insert_admission(participant, *, door, now, by_reservation=False):
     """INSERT the admission unless an active one exists; the new row's id, or None if another gate won.
 
     ON CONFLICT DO NOTHING (PostgreSQL and SQLite >= 3.35) lets the unique
     constraint decide in the same statement: no failed statement, no savepoint,
-    no aborted transaction. `guarded=False` exists only for the test that shows
-    the race is real without the guard.
+    no aborted transaction.
     """
     table = CheckIn._meta.db_table
     at = connection.ops.adapt_datetimefield_value(now)
@@ -213,23 +269,23 @@ def _admit(participant, *, session_id, gate, by, now, guarded=True, by_reservati
         " (event_id, participant_id, session_id, gate, checked_in_at, checked_in_by_id, by_reservation)"
         " VALUES (%s, %s, %s, %s, %s, %s, %s)"
     )
-    if guarded:
+    if GUARDS.unique_insert:
         sql += " ON CONFLICT DO NOTHING"
     sql += " RETURNING id"
+    params = [participant.event_id, participant.pk, door.session_id, door.gate, at, door.by.pk, by_reservation]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [participant.event_id, participant.pk, session_id, gate, at, by.pk, by_reservation])
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     return row[0] if row else None
 
 
-def _admit_walk_in(participant, *, session_id, seats, gate, by, now, serialise=True):
+def _insert_walk_in(participant, *, door, seats, now):
     """INSERT a walk-in admission only while fewer than `seats` walk-ins are inside; the id, or None.
 
     The count and the insert are one statement (INSERT … SELECT … WHERE count <
     seats). SQLite runs one writer at a time, so that statement is atomic there;
     PostgreSQL's READ COMMITTED lets two such statements count the same rows, so
     a transaction-scoped advisory lock on the session serialises them first.
-    `serialise=False` exists only for the test that shows that race is real.
     """
     table = CheckIn._meta.db_table
     at = connection.ops.adapt_datetimefield_value(now)
@@ -240,64 +296,126 @@ def _admit_walk_in(participant, *, session_id, seats, gate, by, now, serialise=T
         f" WHERE (SELECT COUNT(*) FROM {table} WHERE session_id = %s AND undone_at IS NULL AND NOT by_reservation) < %s"
         " ON CONFLICT DO NOTHING RETURNING id"
     )
-    params = [participant.event_id, participant.pk, session_id, gate, at, by.pk, False, session_id, seats]
+    session_id = door.session_id
+    params = [participant.event_id, participant.pk, session_id, door.gate, at, door.by.pk, False, session_id, seats]
     # No savepoint: inside a scan's transaction the lock simply lasts until that commits.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        if serialise and connection.vendor == "postgresql":
+        if GUARDS.session_lock and connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SESSION_DOOR_LOCK, session_id])
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return row[0] if row else None
 
 
-def _admit_at_door(participant, *, session_id, gate, by, now, guarded):
+def _insert_at_door(participant, *, door, now):
     """Admit at the main door, or at a session's door by reservation or on a free walk-in seat.
 
     Returns (check-in id or None, whether the door was full). Raises NotFound
     for a session that does not exist (or is cancelled) in the holder's event.
     """
-    if session_id == WHOLE_EVENT:
-        return _admit(participant, session_id=session_id, gate=gate, by=by, now=now, guarded=guarded), False
-    door = extensions.session_door(session_id, participant.pk)
-    if door is None or door.event_id != participant.event_id:
+    if door.session_id == WHOLE_EVENT:
+        return _insert_admission(participant, door=door, now=now), False
+    session = extensions.session_door(door.session_id, participant.pk)
+    if session is None or session.event_id != participant.event_id:
         raise NotFound("session_not_found", _("No such session in this event."))
-    if door.reserved or door.walk_in_seats is None:
-        check_in_id = _admit(
-            participant, session_id=session_id, gate=gate, by=by, now=now, by_reservation=door.reserved
-        )
-        return check_in_id, False
-    check_in_id = _admit_walk_in(
-        participant, session_id=session_id, seats=door.walk_in_seats, gate=gate, by=by, now=now
-    )
+    if session.reserved or session.walk_in_seats is None:
+        return _insert_admission(participant, door=door, now=now, by_reservation=session.reserved), False
+    check_in_id = _insert_walk_in(participant, door=door, seats=session.walk_in_seats, now=now)
     return check_in_id, check_in_id is None
 
 
+def admit(holder, *, door, at):
+    """THE admission rule: admit a found holder at a door at a time, exactly once; always a ScanOutcome.
+
+    Every way into a door comes here: a badge scan (after its signature and
+    version checks, `judge_badge`), an admission by name, a device's offline
+    scans at their original time, and the badge desk. Checked in order:
+    1. the gate's event (`wrong_event`);
+    2. an approved participant with a valid ticket (`not_allowed`);
+    3. the check-in window at `at` (`not_open`);
+    4. an admission already standing at this door, as read with the holder (`already_checked_in`);
+    5. ONE conditional INSERT (the unique constraint, or the walk-in seat count at a session
+       door) decides between gates racing: `admitted`, `already_checked_in` or `no_seat`.
+    Runs inside the caller's transaction and writes no log row (callers log with `log_scan`).
+    NotFound for a session door that does not exist in the holder's event.
+    """
+    found = ScanOutcome(ScanResult.INVALID, participant=holder)
+    if door.event_slug and holder.event.slug != door.event_slug:
+        found.result = ScanResult.WRONG_EVENT
+    elif not holder.ticket_valid:
+        found.result = ScanResult.NOT_ALLOWED
+    elif not (window(holder.event)[0] <= at < window(holder.event)[1]):
+        found.result = ScanResult.NOT_OPEN
+    elif holder.admitted_at is not None:
+        found.result = ScanResult.ALREADY_CHECKED_IN
+        found.checked_in_at, found.gate = holder.admitted_at, holder.admitted_gate
+    else:
+        check_in_id, full = _insert_at_door(holder, door=door, now=at)
+        if check_in_id is not None:
+            found.result = ScanResult.ADMITTED
+            found.checked_in_at, found.gate, found.check_in_id = at, door.gate, check_in_id
+            return found
+        first = CheckIn.objects.filter(participant=holder, session_id=door.session_id, undone_at__isnull=True).first()
+        if first is None and full:
+            found.result = ScanResult.NO_SEAT
+            return found
+        found.result = ScanResult.ALREADY_CHECKED_IN
+        found.checked_in_at, found.gate = first.checked_in_at, first.gate
+    return found
+
+
+def badge_refusal(claim, holder, *, door):
+    """The scan's own checks, in front of `admit`: the refusing ScanOutcome, or None for a genuine, current badge.
+
+    `claim` is the verified claim (None: unreadable or forged), `holder` the
+    claimed participant as `badge_holder` read it (None: no such badge).
+    A badge of another event is `wrong_event` before its version is compared.
+    """
+    if claim is None or holder is None:
+        return ScanOutcome(ScanResult.INVALID)
+    if door.event_slug and holder.event.slug != door.event_slug:
+        return ScanOutcome(ScanResult.WRONG_EVENT, participant=holder)
+    if claim.version != holder.badge_version:
+        return ScanOutcome(ScanResult.REVOKED, participant=holder)
+    return None
+
+
+def judge_badge(claim, holder, *, door, at):
+    """A scanned badge's verdict: `badge_refusal`, then the admission rule (`admit`)."""
+    return badge_refusal(claim, holder, door=door) or admit(holder, door=door, at=at)
+
+
 def scan(*, code, gate, session_id=None, by, device=None, event_slug=None, now=None):
-    """Judge one scanned code at a gate and admit its holder at most once. Always returns a ScanOutcome."""
+    """Judge one scanned code at a gate and admit its holder at most once. Always returns a ScanOutcome.
+
+    Reads the holder before the transaction, then `judge_badge` and the log row commit together.
+    """
     now = now or timezone.now()
     code = (code or "").strip()
-    session_id = session_id or WHOLE_EVENT
+    door = Door(gate=gate, by=by, event_slug=event_slug, session_id=session_id or WHOLE_EVENT, device=device)
     claim = verified_claim(code)
-    holder = _badge_holder(claim, session_id) if claim else None  # read before taking the write lock
+    holder = badge_holder(claim, door.session_id) if claim else None  # read before taking the write lock
     # The admission and its log row commit together: one commit, so one disk flush, per scan.
     with transaction.atomic():
-        if holder is None:
-            outcome = ScanOutcome(ScanResult.INVALID)
-        else:
-            revoked = claim.version != holder.badge_version
-            outcome = _decide(holder, revoked, gate, session_id, by, event_slug, now)
-        log_scan(
-            at=now,
-            by=by,
-            device=device,
-            gate=gate,
-            session_id=session_id,
-            code=code,
-            result=outcome.result,
-            event_id=claim.event_id if claim else None,
-            participant_id=claim.participant_id if claim else None,
-        )
+        outcome = judge_badge(claim, holder, door=door, at=now)
+        log_door(door, at=now, code=code, result=outcome.result, claim=claim)
     return outcome
+
+
+def log_door(door, *, at, code, result, claim, offline=False):
+    """The log row of one event at a door; `claim` names who the code or the name search pointed at."""
+    return log_scan(
+        at=at,
+        by=door.by,
+        device=door.device,
+        gate=door.gate,
+        session_id=door.session_id,
+        code=code,
+        result=result,
+        event_id=claim.event_id if claim else None,
+        participant_id=claim.participant_id if claim else None,
+        offline=offline,
+    )
 
 
 def log_scan(*, at, by, device, gate, session_id, code, result, event_id, participant_id, offline=False):
@@ -316,54 +434,12 @@ def log_scan(*, at, by, device, gate, session_id, code, result, event_id, partic
     )
 
 
-def _badge_holder(claim, session_id):
-    """The holder of the claimed badge, or None when there is no such participant or they have no badge."""
+def badge_holder(claim, session_id):
+    """The holder of the claimed badge, with their admission at that door, or None (no such participant or badge)."""
     participant = _holder(claim, session_id)
     if participant is None or participant.badge_version is None:
         return None
     return participant
-
-
-def _judge(claim, code, gate, session_id, by, event_slug, now, guarded):
-    """The verdict for a verified claim (admitting at most once), or None for a badge that does not exist."""
-    participant = _badge_holder(claim, session_id)
-    if participant is None:
-        return None
-    revoked = claim.version != participant.badge_version
-    return _decide(participant, revoked, gate, session_id, by, event_slug, now, guarded)
-
-
-def _decide(participant, revoked, gate, session_id, by, event_slug, now, guarded=True):
-    """The verdict for a found holder, checked in order; admits (exactly once) when nothing forbids it."""
-    found = ScanOutcome(ScanResult.INVALID, participant=participant)
-    if event_slug and participant.event.slug != event_slug:
-        found.result = ScanResult.WRONG_EVENT
-    elif revoked:
-        found.result = ScanResult.REVOKED
-    elif not participant.ticket_valid:
-        found.result = ScanResult.NOT_ALLOWED
-    elif not (window(participant.event)[0] <= now < window(participant.event)[1]):
-        found.result = ScanResult.NOT_OPEN
-    elif participant.admitted_at is not None:
-        found.result = ScanResult.ALREADY_CHECKED_IN
-        found.checked_in_at, found.gate = participant.admitted_at, participant.admitted_gate
-    else:
-        check_in_id, full = _admit_at_door(
-            participant, session_id=session_id, gate=gate, by=by, now=now, guarded=guarded
-        )
-        if check_in_id is not None:
-            found.result = ScanResult.ADMITTED
-            found.checked_in_at, found.gate, found.check_in_id = now, gate, check_in_id
-        else:
-            first = CheckIn.objects.filter(
-                participant=participant, session_id=session_id, undone_at__isnull=True
-            ).first()
-            if first is None and full:
-                found.result = ScanResult.NO_SEAT
-                return found
-            found.result = ScanResult.ALREADY_CHECKED_IN
-            found.checked_in_at, found.gate = first.checked_in_at, first.gate
-    return found
 
 
 def named_holder(event_id, participant_id, session_id):
@@ -378,29 +454,19 @@ def named_holder(event_id, participant_id, session_id):
 def admit_by_name(*, participant_id, event_slug, gate, by, session_id=None, device=None, now=None):
     """Admit a participant whom door staff found by name (no badge at hand), at most once.
 
-    The same rules and the same guarded INSERT as a badge scan, except the badge
-    version (there is no code to compare). Logged in ScanLog with an empty code.
-    NotFound when the participant is not one of the event's.
+    `admit` without the badge's checks (there is no code). Logged in ScanLog
+    with an empty code. NotFound when the participant is not one of the event's.
     """
     now = now or timezone.now()
-    session_id = session_id or WHOLE_EVENT
+    door = Door(gate=gate, by=by, event_slug=event_slug, session_id=session_id or WHOLE_EVENT, device=device)
     event_id = Event.objects.filter(slug=event_slug).values_list("pk", flat=True).first()
-    participant = named_holder(event_id, participant_id, session_id) if event_id else None
+    participant = named_holder(event_id, participant_id, door.session_id) if event_id else None
     if participant is None:
         raise NotFound("participant_not_found", _("No such participant at this event."))
     with transaction.atomic():
-        outcome = _decide(participant, False, gate, session_id, by, event_slug, now)
-        log_scan(
-            at=now,
-            by=by,
-            device=device,
-            gate=gate,
-            session_id=session_id,
-            code="",
-            result=outcome.result,
-            event_id=event_id,
-            participant_id=participant.pk,
-        )
+        outcome = admit(participant, door=door, at=now)
+        named = codes.BadgeClaim(event_id=event_id, participant_id=participant.pk, version=None)
+        log_door(door, at=now, code="", result=outcome.result, claim=named)
     return outcome
 
 
@@ -412,6 +478,9 @@ def undo(*, check_in_id, by, device=None):
     check_in = CheckIn.objects.filter(pk=check_in_id).first()
     if check_in is None:
         raise NotFound("check_in_not_found", _("No such admission."))
+    if not permissions.token_covers_event(device, check_in.event_id):
+        # A device of one event must not void another event's admissions (issue #16).
+        raise PermissionDenied("device_other_event", _("This scanner device is registered for another event."))
     with transaction.atomic():  # the flag, its log row and the audit entry together or not at all
         updated = CheckIn.objects.filter(pk=check_in_id, undone_at__isnull=True).update(undone_at=now, undone_by=by)
         if not updated:
@@ -429,7 +498,7 @@ def undo(*, check_in_id, by, device=None):
         )
         check_in.undone_at, check_in.undone_by = now, by
         audit.record(
-            action="check_in.undone",
+            action="ticketing.check_in.undone",
             actor=by,
             obj=check_in,
             participant=check_in.participant_id,
@@ -437,3 +506,19 @@ def undo(*, check_in_id, by, device=None):
             device=getattr(device, "pk", None),
         )
     return check_in
+
+
+def undo_admissions_before_window(event, days):
+    """The event moved (events.services.move_event): admissions made before its new doors open are undone.
+
+    They were for the old dates; left standing, the holder's first scan at the new dates
+    would answer `already_checked_in` (the door rehearsal moves to each new day this way).
+    One conditional UPDATE (undone by nobody: the move did it) and one audit entry with the count.
+    """
+    opens, _closes = window(event)
+    undone = CheckIn.objects.filter(event=event, undone_at__isnull=True, checked_in_at__lt=opens).update(
+        undone_at=timezone.now()
+    )
+    if undone:
+        audit.record(action="ticketing.check_in.undone_by_move", obj=event, event=event, count=undone, days=days)
+    return undone

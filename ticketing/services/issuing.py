@@ -18,10 +18,12 @@ logger = logging.getLogger(__name__)
 
 
 def issue_passes(order):
-    """Make every attendee of a paid order an approved business participant with a personal link.
+    """Give every pass of a paid order to its holder (events.services.register_ticket_holder).
 
-    Runs inside the payment's transaction; events.services sends each attendee
-    their status e-mail with their magic link after the commit.
+    A new address becomes an approved business participant with a personal
+    link; someone already registered keeps their category and decision (a
+    rejected applicant stays rejected). Runs inside the payment's transaction;
+    the e-mails go after the commit.
     """
     for position in order.positions.filter(participant__isnull=True):
         participant = event_services.register_ticket_holder(
@@ -35,8 +37,13 @@ def issue_passes(order):
                 "language": order.language,
             },
             consents=[ConsentPurpose.PARTICIPATION],
+            order_code=order.code,
         )
         OrderPosition.objects.filter(pk=position.pk).update(participant=participant)
+        if order.buyer_id is None and participant.email == order.buyer_email:
+            # The buyer attends too: the order is theirs on their personal page (their address, proven
+            # by the order's e-mailed link and by their own link).
+            Order.objects.filter(pk=order.pk, buyer__isnull=True).update(buyer=participant)
 
 
 def free_ticket_type_for(participant):
@@ -57,8 +64,8 @@ def holds_pass(participant):
 def issue_free_pass(participant):
     """Issue the free pass an approved participant's category gets, once; None if none applies or no seat is left.
 
-    Called through events.extensions.on_participant_approved after the approval
-    commits. A full quota does not undo the approval: it is logged and the
+    Called by ticketing.flows.after_approval (events.extensions.APPROVED) after the
+    approval commits. A full quota does not undo the approval: it is logged and the
     organizers see the participant without a pass.
     """
     ticket_type = free_ticket_type_for(participant)

@@ -7,10 +7,10 @@ network fails (static/checkin/offline.js). It queues every scan with the
 verdict it showed and sends the queue, in order, to `sync_scans` when the
 network returns.
 
-The sync applies the same rule as a live scan (checkin._judge → _decide →
-the guarded INSERT) at the scan's ORIGINAL time. An admission by name from
+The sync applies the same rule as a live scan (`checkin.judge_badge`, which
+ends in `checkin.admit`) at the scan's ORIGINAL time. An admission by name from
 the device's offline name search carries a participant id instead of a code
-and gets the rule of `checkin.admit_by_name` (no badge version to compare).
+and goes to `checkin.admit` directly (no badge version to compare).
 Each scan is claimed first by inserting its OfflineScan row, unique per
 (device, client id): a resent batch meets the constraint and gets the stored
 answers back, it is never applied twice. A scan the device admitted that the
@@ -18,9 +18,9 @@ server finds already admitted by someone else is a CheckInConflict, shown to
 organizers.
 """
 
+import dataclasses
 import datetime
 import uuid
-from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -57,7 +57,7 @@ def offline_data(event):
     }
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class DeviceScan:
     """One scan as the device queued it: its own id, what was scanned where and when, and what it showed.
 
@@ -72,9 +72,23 @@ class DeviceScan:
     session_id: int = WHOLE_EVENT
     offline_result: str = ScanResult.ADMITTED
     participant_id: int | None = None
+    unreadable: bool = False  # the device sent a NUL in the code or gate: judged invalid, stored without it
 
 
-@dataclass(frozen=True)
+# PostgreSQL text cannot hold U+0000; the scan is kept (with U+FFFD in its place) and judged invalid,
+# so the device's queue drains past it instead of failing the whole batch.
+NUL, REPLACEMENT = "\x00", "\ufffd"
+
+
+def _readable(scan):
+    if NUL not in scan.code and NUL not in scan.gate:
+        return scan
+    return dataclasses.replace(
+        scan, code=scan.code.replace(NUL, REPLACEMENT), gate=scan.gate.replace(NUL, REPLACEMENT), unreadable=True
+    )
+
+
+@dataclasses.dataclass(frozen=True)
 class SyncOutcome:
     client_id: uuid.UUID
     result: str
@@ -92,7 +106,7 @@ def sync_scans(*, event_slug, device_id, scans, by, device=None, now=None):
     event = Event.objects.filter(slug=event_slug).first()
     if event is None:
         raise NotFound("event_not_found", _("No such event."))
-    return [_apply(scan, event=event, device_id=device_id, by=by, device=device, now=now) for scan in scans]
+    return [_apply(_readable(scan), event=event, device_id=device_id, by=by, device=device, now=now) for scan in scans]
 
 
 def _apply(scan, *, event, device_id, by, device, now):
@@ -115,7 +129,7 @@ def _apply(scan, *, event, device_id, by, device, now):
             # Sent before (a resent batch): the first answer stands, nothing is applied again.
             stored = OfflineScan.objects.get(device_id=device_id, client_id=scan.client_id)
             return SyncOutcome(scan.client_id, stored.result, stored.conflict)
-        outcome, event_id, participant_id = _verdict(scan, event, at, by)
+        outcome, event_id, participant_id = _verdict(scan, event, at, by, device)
         conflict = _conflict(scan, outcome, claimed, device_id, by)
         log = checkin.log_scan(
             at=at,
@@ -135,19 +149,22 @@ def _apply(scan, *, event, device_id, by, device, now):
     return SyncOutcome(scan.client_id, outcome.result, conflict is not None)
 
 
-def _verdict(scan, event, at, by):
+def _verdict(scan, event, at, by, device):
     """(outcome, claimed event id, claimed participant id) for the log: by badge code, or by name."""
+    if scan.unreadable:
+        return checkin.ScanOutcome(ScanResult.INVALID), None, None
+    door = checkin.Door(gate=scan.gate, by=by, event_slug=event.slug, session_id=scan.session_id, device=device)
     if scan.participant_id is None:
         claim = checkin.verified_claim(scan.code)
-        outcome = _judge(scan, claim, event, at, by)
+        outcome = _judge(scan, claim, door, at)
         return outcome, claim.event_id if claim else None, claim.participant_id if claim else None
-    outcome = _judge_by_name(scan, event, at, by)
+    outcome = _judge_by_name(scan, event, door, at)
     # Only an id found in this event is logged: the arrivals page names the logged participants.
     return outcome, event.pk, outcome.participant.pk if outcome.participant else None
 
 
-def _judge_by_name(scan, event, at, by):
-    """The admit-by-name rule at the scan's time: the holder by id within the event, no badge version to check."""
+def _judge_by_name(scan, event, door, at):
+    """The admission rule at the scan's time for a holder found by id within the event (no badge to check)."""
     holder = checkin.named_holder(event.pk, scan.participant_id, scan.session_id)
     if holder is None:
         # Another event's participant or no such id (a stale or tampered queue): answered, never a 500.
@@ -155,25 +172,23 @@ def _judge_by_name(scan, event, at, by):
     if scan.offline_result != ScanResult.ADMITTED:
         return checkin.ScanOutcome(scan.offline_result, participant=holder)
     try:
-        return checkin._decide(holder, False, scan.gate, scan.session_id, by, event.slug, at)
+        return checkin.admit(holder, door=door, at=at)
     except NotFound:
         # A session door that no longer exists, as for a badge scan: the rest of the batch goes on.
         return checkin.ScanOutcome(ScanResult.INVALID, participant=holder)
 
 
-def _judge(scan, claim, event, at, by):
+def _judge(scan, claim, door, at):
     """The server's verdict at the scan's time; a scan the device turned away is recorded, never admitted."""
     if scan.offline_result != ScanResult.ADMITTED:
         # Nobody went in on this scan: the device's verdict is what happened at the door.
         return checkin.ScanOutcome(scan.offline_result)
-    if claim is None:
-        return checkin.ScanOutcome(ScanResult.INVALID)
+    holder = checkin.badge_holder(claim, scan.session_id) if claim else None
     try:
-        outcome = checkin._judge(claim, scan.code, scan.gate, scan.session_id, by, event.slug, at, True)
+        return checkin.judge_badge(claim, holder, door=door, at=at)
     except NotFound:
         # A session door that no longer exists: the scan cannot stand, but the rest of the batch must.
-        outcome = None
-    return outcome or checkin.ScanOutcome(ScanResult.INVALID)
+        return checkin.ScanOutcome(ScanResult.INVALID)
 
 
 def _conflict(scan, outcome, claimed, device_id, by):

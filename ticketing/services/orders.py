@@ -11,14 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events import audit
+from events.common.jobs import enqueue
 from events.enums import Category
 from events.errors import Conflict, DomainError
-from events.models import normalize_text
-from events.tasks import enqueue
+from events.models import Participant, normalize_text
 
 from ..enums import HOLDING_SEATS, OrderStatus, PaymentProvider
 from ..models import Order, OrderNote, OrderPosition, TicketType, Voucher
-from . import quotas
+from . import payments, quotas
 
 logger = logging.getLogger(__name__)
 
@@ -37,40 +37,142 @@ def max_passes_per_order():
     return getattr(settings, "TICKETING_MAX_PASSES_PER_ORDER", 20)
 
 
-def payment_window():
-    return timedelta(minutes=getattr(settings, "TICKETING_ORDER_PAYMENT_MINUTES", 24 * 60))
+def card_hold():
+    """How long a confirmed order holds its seats for a card payment (Stripe Checkout takes minutes)."""
+    return timedelta(minutes=getattr(settings, "TICKETING_CARD_HOLD_MINUTES", 30))
+
+
+def transfer_hold():
+    """How long, from its confirmation, an order paid by bank transfer holds its seats (transfers take hours)."""
+    return timedelta(minutes=getattr(settings, "TICKETING_TRANSFER_HOLD_MINUTES", 24 * 60))
+
+
+def confirmation_window():
+    """How long an unconfirmed order's e-mailed confirmation link works."""
+    return timedelta(minutes=getattr(settings, "TICKETING_CONFIRMATION_MINUTES", 24 * 60))
+
+
+def max_open_orders():
+    return getattr(settings, "TICKETING_MAX_OPEN_ORDERS_PER_BUYER", 2)
 
 
 @quotas.busy_on_contention
 def create_order(*, event, buyer, passes, voucher_code="", buyer_participant=None, now=None):
-    """Create a pending order for these passes at the server's prices, holding their seats.
+    """Place an order for these passes at the server's prices.
 
     `buyer` is a dict with name, email, organization, tax_code, language.
-    In one transaction: take one voucher use (conditional UPDATE), take the
-    seats of every quota involved (conditional UPDATEs, ascending ids), write
-    the order and its passes. Any failure rolls everything back. An order that
-    costs nothing after the voucher is confirmed at once.
-    Raises DomainError (bad input, voucher), SoldOut (409) or Busy (409).
+    Only a buyer who has proved their e-mail holds seats. With
+    `buyer_participant` (someone signed in through their personal link; the
+    order is theirs and goes to their address) the order is confirmed at once
+    (confirm_order). Otherwise it is written `unconfirmed`: it takes no seat
+    and no voucher use, and the buyer is e-mailed a link to its page, where
+    confirming takes them. Raises DomainError (bad input, closed sales), or
+    from the confirmation SoldOut / Busy (409) and the voucher's errors.
     """
     now = now or timezone.now()
     if not event.accepts_registrations:
         raise DomainError("sales_closed", _("Ticket sales for this event are closed."))
+    if buyer_participant is not None:
+        buyer = {**buyer, "email": buyer_participant.email}
     ticket_types = _ticket_types_for(event, passes, now)
     _check_attendees(event, passes)
     with transaction.atomic():
-        voucher = _use_voucher(event, voucher_code, ticket_types.values(), now) if voucher_code.strip() else None
-        order = _write_order(event, buyer, passes, ticket_types, voucher, buyer_participant, now)
-        bought = [ticket_types[item.ticket_type_id] for item in passes]
-        quotas.take_seats(quotas.seats_needed(bought), sold_out_name=_sold_out_name(bought))
+        order = _write_order(event, buyer, passes, ticket_types, buyer_participant, voucher_code, now)
         OrderNote.objects.create(order=order, action="ticketing.order.created")
+        if buyer_participant is None:
+            enqueue("ticketing.tasks.send_order_confirmation", order.pk)
+            return order
+        return confirm_order(order=order, now=now)
+
+
+@quotas.busy_on_contention
+def confirm_order(*, order, now=None):
+    """The buyer proved their e-mail (opened the order's link, or was signed in): take seats and voucher use.
+
+    In one transaction: the status moves unconfirmed → pending by a conditional
+    UPDATE (two clicks confirm once), the cap on the buyer's open orders is
+    checked, then one voucher use and the seats of every quota (conditional
+    UPDATEs, ascending ids). Any failure rolls everything back and leaves the
+    order unconfirmed. The order then holds its seats for a card payment
+    (card_hold); choosing a bank transfer extends that (choose_bank_transfer).
+    An order that costs nothing is paid at once. Confirming an order twice is a
+    no-op. Raises DomainError (expired link, closed sales, cap), SoldOut, Busy.
+    """
+    now = now or timezone.now()
+    order = Order.objects.select_related("event").get(pk=order.pk)
+    if order.status != OrderStatus.UNCONFIRMED:
+        return order
+    if order.created_at + confirmation_window() < now:
+        raise DomainError("confirmation_expired", _("This order was not confirmed in time. Please order again."))
+    if not order.event.accepts_registrations:
+        raise DomainError("sales_closed", _("Ticket sales for this event are closed."))
+    positions = list(order.positions.select_related("ticket_type").prefetch_related("ticket_type__quotas"))
+    bought = [position.ticket_type for position in positions]
+    _check_still_on_sale(bought, now)
+    with transaction.atomic():
+        confirmed = Order.objects.filter(pk=order.pk, status=OrderStatus.UNCONFIRMED).update(
+            status=OrderStatus.PENDING, confirmed_at=now, expires_at=now + card_hold()
+        )
+        if not confirmed:
+            return Order.objects.get(pk=order.pk)
+        _check_open_orders(order)
+        _check_attendee_emails(order.event, [position.attendee_email for position in positions], besides=order)
+        if order.voucher_id:
+            _take_voucher_use(order.voucher_id)
+        quotas.take_seats(quotas.seats_needed(bought), sold_out_name=_sold_out_name(bought))
+        OrderNote.objects.create(order=order, action="ticketing.order.confirmed")
+        order.refresh_from_db()
         if order.total:
             enqueue("ticketing.tasks.send_order_created", order.pk)
         else:
-            from .payments import confirm_payment
-
-            confirm_payment(order=order, provider=PaymentProvider.FREE, amount=0)
+            payments.confirm_payment(order=order, provider=PaymentProvider.FREE, amount=0)
             order.refresh_from_db()
     return order
+
+
+def choose_bank_transfer(*, order, now=None):
+    """The buyer will pay by bank transfer: the order holds its seats for transfer_hold() from confirmation.
+
+    Extends the deadline to a fixed point (confirmed_at + transfer_hold), so
+    choosing again never pushes it further. Only a pending order; returns it.
+    """
+    now = now or timezone.now()
+    order = Order.objects.get(pk=order.pk)
+    if order.status != OrderStatus.PENDING:
+        raise Conflict("not_pending", _("This order is not waiting for payment."))
+    deadline = max(order.expires_at, order.confirmed_at + transfer_hold())
+    changed = Order.objects.filter(pk=order.pk, status=OrderStatus.PENDING, transfer_chosen_at__isnull=True).update(
+        transfer_chosen_at=now, expires_at=deadline
+    )
+    if changed:
+        OrderNote.objects.create(order=order, action="ticketing.order.transfer_chosen")
+    order.refresh_from_db()
+    return order
+
+
+def _check_open_orders(order):
+    """A buyer (one verified e-mail) may hold at most max_open_orders() orders waiting for payment.
+
+    The buyer's row is locked first, so two confirmations of one buyer at the same moment count one
+    after the other (PostgreSQL; SQLite already runs one writer at a time).
+    """
+    if order.buyer_id:
+        list(Participant.objects.select_for_update().filter(pk=order.buyer_id).values_list("pk"))
+    open_orders = Order.objects.filter(
+        event_id=order.event_id, buyer_email=order.buyer_email, status=OrderStatus.PENDING
+    ).count()
+    if open_orders > max_open_orders():
+        raise Conflict(
+            "too_many_open_orders",
+            _("You already have %(count)d orders waiting for payment. Pay or cancel one first.")
+            % {"count": open_orders - 1},
+        )
+
+
+def _check_still_on_sale(ticket_types, now):
+    for ticket_type in ticket_types:
+        if not ticket_type.on_sale(now):
+            raise DomainError("not_on_sale", _("“%(name)s” is not on sale now.") % {"name": ticket_type.name})
 
 
 def _ticket_types_for(event, passes, now):
@@ -111,9 +213,17 @@ def _check_attendees(event, passes):
         raise DomainError("attendee_required", _("Every pass needs the attendee's name and e-mail."), field="passes")
     if len(set(emails)) != len(emails):
         raise DomainError("duplicate_attendee", _("Each pass needs a different attendee e-mail."), field="passes")
+    _check_attendee_emails(event, emails)
+
+
+def _check_attendee_emails(event, emails, besides=None):
+    """Refuse attendees who already hold a pass of the event (in another order than `besides`)."""
     holding = OrderPosition.objects.filter(
         order__event=event, order__status__in=HOLDING_SEATS, attendee_email__in=emails
-    ).values_list("attendee_email", flat=True)
+    )
+    if besides is not None:
+        holding = holding.exclude(order=besides)
+    holding = holding.values_list("attendee_email", flat=True)
     taken = sorted(set(holding))
     if taken:
         raise Conflict(
@@ -128,8 +238,8 @@ def _sold_out_name(ticket_types):
     return names.pop() if len(names) == 1 else ""
 
 
-def _use_voucher(event, code, ticket_types, now):
-    """Take one use of a voucher or raise why not (conditional UPDATE: never past its limit)."""
+def _applicable_voucher(event, code, ticket_types, now):
+    """The voucher a code names, if it may be used for these passes now; its use is taken on confirmation."""
     voucher = Voucher.objects.filter(event=event, code__iexact=code.strip()).prefetch_related("ticket_types").first()
     if voucher is None:
         raise DomainError("invalid_voucher", _("This voucher code is not valid."), field="voucher")
@@ -138,13 +248,22 @@ def _use_voucher(event, code, ticket_types, now):
     limited_to = {ticket_type.pk for ticket_type in voucher.ticket_types.all()}
     if limited_to and not limited_to & {ticket_type.pk for ticket_type in ticket_types}:
         raise DomainError("voucher_not_applicable", _("This voucher does not apply to these passes."), field="voucher")
-    used = Voucher.objects.filter(pk=voucher.pk, times_used__lt=F("max_usages")).update(times_used=F("times_used") + 1)
-    if not used:
+    if voucher.times_used >= voucher.max_usages:
         raise Conflict("voucher_used_up", _("This voucher code has been used up."), field="voucher")
     return voucher
 
 
-def _write_order(event, buyer, passes, ticket_types, voucher, buyer_participant, now):
+def _take_voucher_use(voucher_id):
+    """Take one use of a voucher or raise (conditional UPDATE: never past its limit)."""
+    used = Voucher.objects.filter(pk=voucher_id, times_used__lt=F("max_usages")).update(times_used=F("times_used") + 1)
+    if not used:
+        raise Conflict("voucher_used_up", _("This voucher code has been used up."), field="voucher")
+
+
+def _write_order(event, buyer, passes, ticket_types, buyer_participant, voucher_code, now):
+    voucher = None
+    if voucher_code.strip():
+        voucher = _applicable_voucher(event, voucher_code, ticket_types.values(), now)
     limited_to = {ticket_type.pk for ticket_type in voucher.ticket_types.all()} if voucher else set()
     subtotal = discount = 0
     positions = []
@@ -164,6 +283,7 @@ def _write_order(event, buyer, passes, ticket_types, voucher, buyer_participant,
         )
     order = Order.objects.create(
         event=event,
+        status=OrderStatus.UNCONFIRMED,
         buyer=buyer_participant,
         buyer_name=normalize_text(buyer["name"]),
         buyer_email=buyer["email"].strip().lower(),
@@ -175,17 +295,12 @@ def _write_order(event, buyer, passes, ticket_types, voucher, buyer_participant,
         discount=discount,
         total=subtotal - discount,
         created_at=now,
-        expires_at=now + payment_window(),
+        expires_at=None,
     )
     for position in positions:
         position.order = order
     OrderPosition.objects.bulk_create(positions)
     return order
-
-
-def order_seats(order):
-    positions = order.positions.select_related("ticket_type").prefetch_related("ticket_type__quotas")
-    return quotas.seats_needed([position.ticket_type for position in positions])
 
 
 def _give_back(order, *, to_status, action, by=None, stamp=None):
@@ -198,44 +313,40 @@ def _give_back(order, *, to_status, action, by=None, stamp=None):
             return False
         # Lock order everywhere: order row, voucher, quotas (ascending) — never the reverse, so
         # PostgreSQL never deadlocks an expiry against a purchase using the same voucher.
-        if order.voucher_id:
-            Voucher.objects.filter(pk=order.voucher_id, times_used__gt=0).update(times_used=F("times_used") - 1)
-        quotas.release_seats(order_seats(order))
+        quotas.release_order(order)
         OrderNote.objects.create(order=order, action=action, by=by)
     return True
 
 
 def expire_orders(*, now=None):
-    """Expire every pending order past its payment deadline, giving back seats and voucher uses.
+    """Expire pending orders past their payment deadline and unconfirmed ones past their link's window.
 
-    Each order is its own transaction with a conditional status change, so a
-    payment confirmed at the same moment wins or loses cleanly. Returns the count.
+    A pending order gives back its seats and voucher use; each is its own
+    transaction with a conditional status change, so a payment confirmed at the
+    same moment wins or loses cleanly. Unconfirmed orders held nothing. Returns
+    the count.
     """
     now = now or timezone.now()
     expired = 0
     for order in Order.objects.filter(status=OrderStatus.PENDING, expires_at__lte=now):
         if _give_back(order, to_status=OrderStatus.EXPIRED, action="ticketing.order.expired", stamp=now):
             expired += 1
+    stale = Order.objects.filter(status=OrderStatus.UNCONFIRMED, created_at__lte=now - confirmation_window())
+    expired += stale.update(status=OrderStatus.EXPIRED, cancelled_at=now)
     if expired:
         logger.info("Expired %d unpaid orders", expired)
     return expired
 
 
 def cancel_order(*, order, by=None):
-    """Cancel a pending order (buyer or organizer), giving back its seats and voucher use."""
-    if not _give_back(order, to_status=OrderStatus.CANCELLED, action="ticketing.order.cancelled", by=by):
+    """Cancel an order not yet paid (buyer or organizer), giving back its seats and voucher use if it held them."""
+    unconfirmed = Order.objects.filter(pk=order.pk, status=OrderStatus.UNCONFIRMED).update(
+        status=OrderStatus.CANCELLED, cancelled_at=timezone.now()
+    )
+    if unconfirmed:
+        OrderNote.objects.create(order=order, action="ticketing.order.cancelled", by=by)
+    elif not _give_back(order, to_status=OrderStatus.CANCELLED, action="ticketing.order.cancelled", by=by):
         raise Conflict("not_pending", _("Only an order waiting for payment can be cancelled."))
     order.refresh_from_db()
-    audit.record(action="order.cancelled", actor=by, obj=order, reference=order.code)
+    audit.record(action="ticketing.order.cancelled", actor=by, obj=order, reference=order.code)
     return order
-
-
-def retake_seats(order):
-    """Take an expired or cancelled order's voucher use and seats again (late payment); inside atomic()."""
-    if order.voucher_id:
-        used = Voucher.objects.filter(pk=order.voucher_id, times_used__lt=F("max_usages")).update(
-            times_used=F("times_used") + 1
-        )
-        if not used:
-            raise Conflict("voucher_used_up", _("This voucher code has been used up."))
-    quotas.take_seats(order_seats(order))

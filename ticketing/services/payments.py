@@ -1,7 +1,5 @@
 """Money: confirming payments (card, bank transfer), refunds, and Stripe's webhook events."""
 
-import csv
-import io
 import logging
 import re
 
@@ -10,36 +8,46 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events import audit
-from events.errors import Conflict, DomainError
-from events.tasks import enqueue
+from events.common.jobs import enqueue
+from events.errors import Conflict
 
 from .. import stripe_gateway
 from ..enums import OrderStatus, PaymentProvider, PaymentState
 from ..errors import SoldOut
 from ..models import Order, OrderNote, Payment, Refund, StripeEvent
-from . import issuing, orders, quotas
+from . import issuing, quotas
 
 logger = logging.getLogger(__name__)
 
 
 @quotas.busy_on_contention
 def confirm_payment(*, order, provider, amount, external_id="", by=None, note=""):
-    """Record money received for an order and, when it covers the order, make the order paid.
+    """Record money received for an order and, when it is exactly the order total, make the order paid.
 
     Idempotent on (provider, external_id): the same payment twice records once.
     The order row is locked (select_for_update; SQLite's IMMEDIATE transaction
     serializes writers). A pending order becomes paid and its passes become
     participants; an expired or cancelled one is revived only if its seats
-    are still free; otherwise (or if already paid, or short) the payment is
+    are still free; otherwise (already paid, short, or more than the total) it is
     kept with state "needs refund" for an organizer. The receipt is e-mailed
     after the commit. Returns the Payment.
     """
+    try:
+        return _confirm_payment(order, provider, amount, external_id, by, note)
+    except IntegrityError:
+        # A twin on another order's lock (same provider reference) committed first.
+        return Payment.objects.get(provider=provider, external_id=external_id)
+
+
+def _confirm_payment(order, provider, amount, external_id, by, note):
     with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        # Looked up after the lock: a twin (webhook and statement for one transfer) that held
+        # the lock first has committed its payment by now, so this one returns it.
         if external_id:
             existing = Payment.objects.filter(provider=provider, external_id=external_id).first()
             if existing is not None:
                 return existing
-        order = Order.objects.select_for_update().get(pk=order.pk)
         payment = Payment.objects.create(
             order=order, provider=provider, amount=amount, external_id=external_id, recorded_by=by, note=note
         )
@@ -58,12 +66,14 @@ def confirm_payment(*, order, provider, amount, external_id="", by=None, note=""
 def _why_not_applicable(order, amount):
     if amount < order.total:
         return _("The amount paid is less than the order total.")
+    if amount > order.total:
+        return _("The amount paid is more than the order total.")
     if order.status == OrderStatus.PENDING:
         return None
     if order.status in (OrderStatus.EXPIRED, OrderStatus.CANCELLED):
         try:
             with transaction.atomic():  # a savepoint: a failed re-take leaves nothing behind
-                orders.retake_seats(order)
+                quotas.retake_order(order)
         except (SoldOut, Conflict):
             return _("The payment arrived after the order expired and its seats are gone.")
         return None
@@ -79,94 +89,26 @@ def _mark_paid(order, payment, by):
     enqueue("ticketing.tasks.send_receipt", order.pk)
 
 
+def bank_payment_key(reference):
+    """A bank transfer's provider reference from the bank's own reference ("FT27330…"), however written.
+
+    Shared by the organizer's button, the webhooks and the statements, so one transfer recorded
+    by several of them is one payment. "" when the reference has no letters or digits.
+    """
+    cleaned = re.sub(r"[^A-Z0-9]", "", (reference or "").upper())
+    return f"bank:{cleaned}" if cleaned else ""
+
+
 def mark_transfer_received(*, order, by, reference=""):
     """An organizer saw the bank transfer for this order: confirm it for the order total."""
     return confirm_payment(
         order=order,
         provider=PaymentProvider.BANK_TRANSFER,
         amount=order.total,
-        external_id=reference.strip(),
+        external_id=bank_payment_key(reference),
         by=by,
         note=str(_("Marked as received by an organizer.")),
     )
-
-
-# --- Bank statements --------------------------------------------------------
-
-MAX_STATEMENT_BYTES = 2 * 1024 * 1024
-ORDER_CODE = re.compile(r"KOL[A-HJ-NP-Z2-9]{7}")
-
-
-def _amount(text):
-    # Vietnamese statements write 1.500.000 or 1,500,000 (and sometimes ",00").
-    cleaned = re.sub(r"[.,]00$", "", (text or "").strip())
-    digits = re.sub(r"[^\d]", "", cleaned)
-    return int(digits) if digits else None
-
-
-def import_bank_statement(*, event, data: bytes, by):
-    """Confirm every transfer in a bank statement CSV that names an order and pays its exact total.
-
-    The CSV needs a column whose header contains "description"/"nội dung" (the
-    transfer message) and one with "amount"/"số tiền"; "reference"/"mã giao dịch"
-    is used as the bank reference when present (re-importing is then a no-op).
-    Returns a list of (line number, order code or "", outcome text).
-    """
-    rows = _statement_rows(data)
-    results = []
-    for line, description, amount, reference in rows:
-        match = ORDER_CODE.search(description.upper())
-        order = Order.objects.filter(event=event, code=match.group(0)).first() if match else None
-        if order is None:
-            results.append((line, "", str(_("No order reference found."))))
-        elif amount != order.total:
-            results.append((line, order.code, str(_("The amount does not match the order total."))))
-        else:
-            payment = confirm_payment(
-                order=order,
-                provider=PaymentProvider.BANK_TRANSFER,
-                amount=amount,
-                external_id=reference or f"statement:{order.code}:{amount}",
-                by=by,
-                note=str(_("Matched from a bank statement.")),
-            )
-            outcome = _("Paid.") if payment.state == PaymentState.CONFIRMED else _("Needs refund.")
-            results.append((line, order.code, str(outcome)))
-    return results
-
-
-def _statement_rows(data):
-    if len(data) > MAX_STATEMENT_BYTES:
-        raise DomainError("statement_too_large", _("The statement file is larger than 2 MB."))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DomainError("statement_not_csv", _("The statement must be a CSV file in UTF-8."))
-    try:
-        reader = csv.reader(io.StringIO(text), dialect=csv.Sniffer().sniff(text[:4096], delimiters=",;\t"))
-        header = [cell.strip().lower() for cell in next(reader)]
-    except (csv.Error, StopIteration):
-        raise DomainError("statement_not_csv", _("The statement must be a CSV file in UTF-8."))
-    columns = {
-        name: next((i for i, cell in enumerate(header) if any(word in cell for word in words)), None)
-        for name, words in {
-            "description": ("description", "nội dung", "noi dung", "diễn giải"),
-            "amount": ("amount", "số tiền", "so tien", "credit", "ghi có"),
-            "reference": ("reference", "mã giao dịch", "ma giao dich", "số bút toán"),
-        }.items()
-    }
-    if columns["description"] is None or columns["amount"] is None:
-        raise DomainError("statement_columns", _("The statement needs a description column and an amount column."))
-    rows = []
-    for line, cells in enumerate(reader, start=2):
-        if len(cells) <= max(columns["description"], columns["amount"]):
-            continue
-        reference_index = columns["reference"]
-        reference = (
-            cells[reference_index].strip() if reference_index is not None and reference_index < len(cells) else ""
-        )
-        rows.append((line, cells[columns["description"]], _amount(cells[columns["amount"]]), reference))
-    return rows
 
 
 # --- Refunds ----------------------------------------------------------------
@@ -216,7 +158,7 @@ def record_refund(*, payment, external_id="", by=None):
                 _refund_order_status(payment.order, by)
             OrderNote.objects.create(order=payment.order, action="ticketing.payment.refunded", by=by)
             audit.record(
-                action="payment.refunded",
+                action="ticketing.payment.refunded",
                 actor=by,
                 obj=payment,
                 event=payment.order.event,
@@ -233,7 +175,7 @@ def _refund_order_status(order, by):
     with transaction.atomic():
         changed = Order.objects.filter(pk=order.pk, status=OrderStatus.PAID).update(status=OrderStatus.REFUNDED)
         if changed:
-            quotas.release_seats(orders.order_seats(order))
+            quotas.release_seats(quotas.order_seats(order))
             OrderNote.objects.create(order=order, action="ticketing.order.refunded", by=by)
 
 
@@ -270,34 +212,42 @@ def handle_stripe_webhook(*, payload: bytes, signature: str):
 
 
 def _checkout_completed(session):
-    if session.get("payment_status") != "paid":
+    """A paid Checkout Session: confirm it for its order only if it paid the order's total in VND.
+
+    A payment in another currency or short of the total is recorded for organizers (an order note,
+    and a payment to refund when it is in đồng), the order stays pending, and the answer says what
+    happened instead of "paid".
+    """
+    payment = stripe_gateway.checkout_payment(session)
+    if not payment.paid:
         return "awaiting_payment"
-    order = Order.objects.filter(code=session.get("client_reference_id") or "").first()
+    order = Order.objects.filter(code=payment.order_code).first()
     if order is None:
-        logger.warning(
-            "Stripe checkout %s names an unknown order %r", session.get("id"), session.get("client_reference_id")
-        )
+        logger.warning("Stripe checkout %s names an unknown order %r", payment.session_id, payment.order_code)
         return "unknown_order"
-    confirm_payment(
-        order=order,
-        provider=PaymentProvider.STRIPE,
-        amount=int(session.get("amount_total") or 0),
-        external_id=session.get("payment_intent") or session["id"],
+    if payment.currency != stripe_gateway.CURRENCY:
+        detail = f"{payment.amount} {payment.currency.upper()} ({payment.payment_id})"
+        OrderNote.objects.create(order=order, action="ticketing.payment.wrong_currency", detail=detail)
+        logger.warning("Stripe checkout %s paid order %s in %s", payment.session_id, order.code, payment.currency)
+        return "wrong_currency"
+    recorded = confirm_payment(
+        order=order, provider=PaymentProvider.STRIPE, amount=payment.amount, external_id=payment.payment_id
     )
-    return "paid"
+    if recorded.state == PaymentState.CONFIRMED:
+        return "paid"
+    return "short_payment" if recorded.amount < order.total else "needs_refund"
 
 
 def _charge_refunded(charge):
-    payment = Payment.objects.filter(
-        provider=PaymentProvider.STRIPE, external_id=charge.get("payment_intent") or ""
-    ).first()
+    charge_id, intent, fully_refunded = stripe_gateway.refunded_charge(charge)
+    payment = Payment.objects.filter(provider=PaymentProvider.STRIPE, external_id=intent).first()
     if payment is None:
         # Out of order: the refund overtook the payment's own event. Refusing it
         # (nothing stored) makes Stripe deliver it again after the payment.
-        raise stripe_gateway.RetryLater(f"refund for unknown payment {charge.get('payment_intent')!r}")
-    if not charge.get("refunded"):
+        raise stripe_gateway.RetryLater(f"refund for unknown payment {intent!r}")
+    if not fully_refunded:
         return "partial_refund_ignored"
-    record_refund(payment=payment, external_id=charge.get("id", ""))
+    record_refund(payment=payment, external_id=charge_id)
     return "refunded"
 
 

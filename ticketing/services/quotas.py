@@ -12,13 +12,22 @@ from collections import Counter
 
 from django.db import OperationalError
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
-from ..errors import Busy, SoldOut
-from ..models import Quota
+from events.contention import is_contention
+from events.errors import Conflict
+
+from ..errors import Busy, QuotaOfAnotherEvent, SoldOut
+from ..models import Quota, Voucher
 
 
 def seats_needed(ticket_types):
-    """How many seats each quota must give for these passes (one ticket type per pass)."""
+    """How many seats each quota must give for these passes (one ticket type per pass).
+
+    Raises QuotaOfAnotherEvent for a ticket type attached to another event's quota: one order
+    must never take a seat of an event it is not for (the admin refuses to save that, see
+    TicketTypeAdminForm; this holds for rows saved before).
+    """
     needed = Counter()
     event_wide = {}
     for ticket_type in ticket_types:
@@ -26,7 +35,10 @@ def seats_needed(ticket_types):
             event_wide[ticket_type.event_id] = list(
                 Quota.objects.filter(event_id=ticket_type.event_id, whole_event=True).values_list("pk", flat=True)
             )
-        quota_ids = {quota.pk for quota in ticket_type.quotas.all()} | set(event_wide[ticket_type.event_id])
+        own = ticket_type.quotas.all()
+        if any(quota.event_id != ticket_type.event_id for quota in own):
+            raise QuotaOfAnotherEvent()
+        quota_ids = {quota.pk for quota in own} | set(event_wide[ticket_type.event_id])
         for quota_id in quota_ids:
             needed[quota_id] += 1
     return needed
@@ -51,10 +63,31 @@ def release_seats(needed):
         Quota.objects.filter(pk=quota_id, taken__gte=count).update(taken=F("taken") - count)
 
 
-def is_contention(error: OperationalError):
-    """A lock we could not get in time (SQLite busy, PostgreSQL deadlock/lock timeout): answer 'busy'."""
-    text = str(error).lower()
-    return "locked" in text or "deadlock" in text or "lock timeout" in text or "could not serialize" in text
+def order_seats(order):
+    """The seats an order holds: its passes' ticket types counted per quota (see seats_needed)."""
+    positions = order.positions.select_related("ticket_type").prefetch_related("ticket_type__quotas")
+    return seats_needed([position.ticket_type for position in positions])
+
+
+def release_order(order):
+    """Give back what an order held, its voucher use then its seats, in the lock order; inside atomic()."""
+    if order.voucher_id:
+        Voucher.objects.filter(pk=order.voucher_id, times_used__gt=0).update(times_used=F("times_used") - 1)
+    release_seats(order_seats(order))
+
+
+def retake_order(order):
+    """Take an expired or cancelled order's voucher use and seats again (late payment); inside atomic().
+
+    Raises Conflict when the voucher is used up and SoldOut when a quota is full.
+    """
+    if order.voucher_id:
+        used = Voucher.objects.filter(pk=order.voucher_id, times_used__lt=F("max_usages")).update(
+            times_used=F("times_used") + 1
+        )
+        if not used:
+            raise Conflict("voucher_used_up", _("This voucher code has been used up."))
+    take_seats(order_seats(order))
 
 
 def busy_on_contention(func):

@@ -1,4 +1,5 @@
-"""Seed a realistic demo: the first National KOL Conference, the July seminar, ~200 people, staff accounts."""
+"""Seed a realistic demo: the first National KOL Conference, the July seminar, ~200 people, staff accounts,
+and a door rehearsal whose doors are open today (so a new user can scan a demo badge at once)."""
 
 import random
 import unicodedata
@@ -10,10 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from events.consent import CONSENT_TEXTS
+from events.declarations.pins import signing_pin
 from events.enums import Category, ChannelPlatform, ConsentPurpose, EventStatus, ParticipantStatus
 from events.extensions import run_demo_seeders
 from events.models import Channel, Consent, Event, Invitation, Participant
 from events.permissions import DOOR_STAFF, DOOR_SUPERVISOR, ORGANIZER
+from events.services import move_event
 
 FAMILY = [
     "Nguyễn",
@@ -123,6 +126,21 @@ STAFF = [
 ]
 INVITATION_CODES = {Category.REGULATOR: "QUANLY2027", Category.PLATFORM: "NENTANG2027"}
 
+# The door rehearsal: a one-day event held today (Asia/Ho_Chi_Minh), moved to the new
+# day each time seed_demo runs, with named people of the four kinds (README "Rehearsal").
+REHEARSAL_SLUG = "dien-tap"
+REHEARSAL_PEOPLE = [
+    (Category.KOL, "Trần Thị Thu Hằng", "Nhà sáng tạo nội dung", ""),
+    (Category.KOL, "Lê Minh Khánh", "Reviewer ẩm thực", ""),
+    (Category.KOL, "Võ Ngọc Ánh", "Streamer", ""),
+    (Category.REGULATOR, "Nguyễn Tiến Cường", "Trung tá", REGULATORS[0][0]),
+    (Category.REGULATOR, "Đặng Thu Hà", "Chuyên viên chính", REGULATORS[2][0]),
+    (Category.BUSINESS, "Phạm Minh Tuấn", "Giám đốc Marketing", BUSINESSES[0]),
+    (Category.BUSINESS, "Bùi Gia Linh", "Chuyên viên Pháp chế", BUSINESSES[4]),
+    (Category.PLATFORM, "Hoàng Quang Long", "Giám đốc Chính sách công", PLATFORMS[0]),
+    (Category.PLATFORM, "Đỗ Phương Mai", "Trưởng nhóm An toàn nội dung", PLATFORMS[3]),
+]
+
 
 class Command(BaseCommand):
     help = "Create the demo conference, seminar, ~200 participants and staff accounts (safe to run again)."
@@ -138,7 +156,62 @@ class Command(BaseCommand):
             self._participants(conference, options["participants"])
             # Tickets, badges, the agenda… each app seeds its own part of the demo.
             run_demo_seeders(conference, self.stdout)
+        rehearsal = self._rehearsal()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {conference.participants.count()} participants."))
+        holder = rehearsal.participants.get(full_name=REHEARSAL_PEOPLE[0][1])
+        self.stdout.write(
+            f"Door rehearsal {rehearsal.slug!r}: doors open today, {rehearsal.start_date:%d/%m/%Y}, "
+            f"{rehearsal.participants.count()} participants with badges. The demo badge's holder "
+            f"{holder.full_name} signs at the kiosk with PIN {signing_pin(holder)}."
+        )
+
+    def _rehearsal(self):
+        """The rehearsal event, held today: created and seeded once, then moved to the new day on each run."""
+        today = timezone.localdate()
+        rehearsal, created = Event.objects.get_or_create(
+            slug=REHEARSAL_SLUG,
+            defaults=dict(
+                name_vi="Diễn tập soát vé (dữ liệu demo)",
+                name_en="Door rehearsal (demo data)",
+                description_vi=(
+                    "Sự kiện diễn tập, không có thật: cửa mở hôm nay để ban tổ chức và nhân sự soát vé "
+                    "thử quét thẻ, tìm theo tên, ký tuyên bố tại quầy và xem lượt vào trực tiếp."
+                ),
+                description_en=(
+                    "A rehearsal, not a real event: its doors are open today so organizers and door staff "
+                    "can try scanning badges, searching by name, kiosk signing and live arrivals."
+                ),
+                start_date=today,
+                end_date=today,
+                venue="Trung tâm Hội nghị Quốc gia, Hà Nội (diễn tập)",
+                status=EventStatus.PUBLISHED,
+            ),
+        )
+        if created:
+            self._rehearsal_people(rehearsal)
+            run_demo_seeders(rehearsal, self.stdout)
+        elif rehearsal.start_date != today:
+            move_event(event=rehearsal, start_date=today)
+        return rehearsal
+
+    def _rehearsal_people(self, event):
+        people = [
+            Participant(
+                event=event,
+                category=category,
+                full_name=name,
+                title=title,
+                organization=organization,
+                email=f"{_ascii(name).lower().replace(' ', '.')}@dientap.example.vn",
+                phone=f"+84912{index:06d}",
+                status=ParticipantStatus.APPROVED,
+                decided_at=timezone.now(),
+                language="vi",
+            )
+            for index, (category, name, title, organization) in enumerate(REHEARSAL_PEOPLE)
+        ]
+        Participant.objects.bulk_create(people)
+        self._consents_and_channels(random.Random(2026), people)
 
     def _events(self):
         conference, created = Event.objects.get_or_create(

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from events import extensions
+from events.declarations.pins import MAX_FAILURES, signing_pin
 from events.models import ChainEntry
 
 from ..factories import make_participant
@@ -26,10 +27,10 @@ def scan(client, declaration, code):
     return client.post(kiosk_url(declaration), {"code": code})
 
 
-def test_kiosk_without_staff_login_redirects_to_the_kiosk_login(client, declaration):
+def test_kiosk_without_staff_login_redirects_to_the_staff_sign_in(client, declaration):
     response = client.get(kiosk_url(declaration))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("declarations:kiosk_login") + "?next=")
+    assert response["Location"].startswith(reverse("staff:sign_in") + "?next=")
 
 
 def test_kiosk_refuses_a_participant_session(client, declaration, kol):
@@ -64,12 +65,8 @@ def test_kiosk_scan_of_an_unknown_badge_says_so(kiosk_client, declaration, badge
 
 
 def test_kiosk_scan_without_a_registered_resolver_finds_nobody(kiosk_client, declaration, kol, badge_code):
-    previous = extensions._badge_resolver
-    extensions.register_badge_resolver(None)
-    try:
+    with extensions.BADGE_RESOLVER.replaced():
         assert scan(kiosk_client, declaration, badge_code(kol)).status_code == 400
-    finally:
-        extensions.register_badge_resolver(previous)
 
 
 def test_kiosk_scan_of_a_badge_from_another_event_is_refused(kiosk_client, declaration, badge_code, event):
@@ -82,7 +79,7 @@ def test_kiosk_scan_of_a_badge_from_another_event_is_refused(kiosk_client, decla
 
 def test_kiosk_confirmation_records_kiosk_and_staff(kiosk_client, declaration, kol, door_staff, badge_code):
     confirm_url = scan(kiosk_client, declaration, badge_code(kol))["Location"]
-    response = kiosk_client.post(confirm_url, {"consent": "on", "public": "yes"})
+    response = kiosk_client.post(confirm_url, {"consent": "on", "public": "yes", "pin": signing_pin(kol)})
     assert response.status_code == 302
     entry = ChainEntry.objects.get()
     assert (entry.participant, entry.method, entry.kiosk, entry.staff) == (kol, "kiosk", "Bàn ký 1", door_staff)
@@ -90,7 +87,7 @@ def test_kiosk_confirmation_records_kiosk_and_staff(kiosk_client, declaration, k
 
 def test_kiosk_confirmation_without_consent_records_nothing(kiosk_client, declaration, kol, badge_code):
     confirm_url = scan(kiosk_client, declaration, badge_code(kol))["Location"]
-    response = kiosk_client.post(confirm_url, {"public": "yes"})
+    response = kiosk_client.post(confirm_url, {"public": "yes", "pin": signing_pin(kol)})
     assert response.status_code == 400
     assert response.context["form"].errors["consent"] == ["Hãy đánh dấu vào ô để xác nhận bạn ký."]
     assert ChainEntry.objects.count() == 0
@@ -98,8 +95,8 @@ def test_kiosk_confirmation_without_consent_records_nothing(kiosk_client, declar
 
 def test_kiosk_confirmation_twice_is_refused(kiosk_client, declaration, kol, badge_code):
     confirm_url = scan(kiosk_client, declaration, badge_code(kol))["Location"]
-    kiosk_client.post(confirm_url, {"consent": "on", "public": "yes"})
-    response = kiosk_client.post(confirm_url, {"consent": "on", "public": "yes"})
+    kiosk_client.post(confirm_url, {"consent": "on", "public": "yes", "pin": signing_pin(kol)})
+    response = kiosk_client.post(confirm_url, {"consent": "on", "public": "yes", "pin": signing_pin(kol)})
     assert response.status_code == 400
     assert ChainEntry.objects.count() == 1
 
@@ -110,9 +107,9 @@ def test_kiosk_confirmation_with_a_forged_token_goes_back_to_scanning(kiosk_clie
     assert (response.status_code, response["Location"]) == (302, kiosk_url(declaration))
 
 
-def test_kiosk_login_page_signs_door_staff_in(client, door_staff, declaration):
+def test_staff_sign_in_sends_kiosk_staff_back_to_the_kiosk(client, door_staff, declaration):
     response = client.post(
-        reverse("declarations:kiosk_login"),
+        reverse("staff:sign_in"),
         {"username": "soatve", "password": "pw-soatve", "next": kiosk_url(declaration)},
     )
     assert (response.status_code, response["Location"]) == (302, kiosk_url(declaration))
@@ -128,3 +125,34 @@ def test_kiosk_index_lists_only_open_declarations(kiosk_client, declaration, eve
 
 def test_kiosk_index_needs_staff(client, declaration, event):
     assert client.get(reverse("declarations:kiosk_index", args=[event.slug])).status_code == 302
+
+
+def test_kiosk_staff_alone_cannot_sign_without_the_participants_pin(kiosk_client, declaration, kol, badge_code):
+    """Issue #16: a staff member holding someone's badge must not sign for them."""
+    confirm_url = scan(kiosk_client, declaration, badge_code(kol))["Location"]
+    wrong = f"{(int(signing_pin(kol)) + 1) % 1_000_000:06d}"
+    for pin in ("", wrong):
+        response = kiosk_client.post(confirm_url, {"consent": "on", "public": "yes", "pin": pin})
+        assert response.status_code == 400
+        assert "pin" in response.context["form"].errors
+    assert ChainEntry.objects.count() == 0
+
+
+def test_kiosk_locks_a_badge_after_repeated_wrong_pins(kiosk_client, declaration, kol, badge_code):
+    confirm_url = scan(kiosk_client, declaration, badge_code(kol))["Location"]
+    wrong = f"{(int(signing_pin(kol)) + 1) % 1_000_000:06d}"
+    for _ in range(MAX_FAILURES):
+        kiosk_client.post(confirm_url, {"consent": "on", "public": "yes", "pin": wrong})
+    response = kiosk_client.post(confirm_url, {"consent": "on", "public": "yes", "pin": signing_pin(kol)})
+    assert response.status_code == 400
+    assert response.context["form"].errors["pin"] == [
+        "Nhập sai mã PIN quá nhiều lần cho thẻ này. Hãy ký trên trang cá nhân, hoặc thử lại sau 15 phút."
+    ]
+    assert ChainEntry.objects.count() == 0
+
+
+def test_signing_pin_is_six_digits_and_changes_with_the_token(kol):
+    pin = signing_pin(kol)
+    assert len(pin) == 6 and pin.isdigit()
+    kol.token = "a-new-secret-token"
+    assert signing_pin(kol) != pin

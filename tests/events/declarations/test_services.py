@@ -3,6 +3,7 @@ import unicodedata
 import pytest
 
 from events.declarations import selectors, services
+from events.declarations.pins import signing_pin
 from events.enums import Category, ParticipantStatus
 from events.errors import Conflict, DomainError
 from events.models import ChainEntry, DeclarationStatus, SigningMethod
@@ -194,7 +195,7 @@ def test_close_a_closed_declaration_is_refused(declaration):
 def test_kiosk_signature_records_kiosk_and_staff(declaration, kol, door_staff):
     kiosk = services.Signing(method=SigningMethod.KIOSK, kiosk="Bàn ký 1", staff=door_staff, ip_address="10.0.0.5")
     entry = services.sign_declaration(
-        declaration=declaration, participant=kol, consent=True, public=True, signing=kiosk
+        declaration=declaration, participant=kol, pin=signing_pin(kol), consent=True, public=True, signing=kiosk
     )
     assert (entry.method, entry.kiosk, entry.staff_id) == ("kiosk", "Bàn ký 1", door_staff.pk)
 

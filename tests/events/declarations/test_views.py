@@ -4,9 +4,9 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from events import links
 from events.declarations import services
 from events.models import ChainEntry
+from tests.events.factories import sign_in_participant
 
 from ..factories import make_participant
 
@@ -27,9 +27,7 @@ def sign(declaration, participant, public=True):
 
 
 def open_personal_page(client, participant):
-    session = client.session
-    session[links.SESSION_KEY] = {str(participant.event_id): participant.pk}
-    session.save()
+    sign_in_participant(client, participant)
 
 
 def public_url(declaration, **query):
@@ -107,6 +105,22 @@ def test_withdraw_online_adds_a_withdrawal(client, declaration, kol):
     response = client.post(reverse("declarations:withdraw", args=[kol.event.slug, declaration.slug]))
     assert response.status_code == 302
     assert list(ChainEntry.objects.values_list("action", flat=True)) == ["sign", "withdraw"]
+
+
+def test_withdraw_online_asks_for_confirmation_first(client, declaration, kol):
+    sign(declaration, kol)
+    open_personal_page(client, kol)
+    response = client.get(reverse("declarations:withdraw", args=[kol.event.slug, declaration.slug]))
+    assert response.status_code == 200
+    assert "Có, rút lại chữ ký của tôi" in response.content.decode()
+    assert list(ChainEntry.objects.values_list("action", flat=True)) == ["sign"]
+
+
+def test_withdraw_confirmation_without_a_signature_goes_back_to_the_personal_page(client, declaration, kol):
+    open_personal_page(client, kol)
+    response = client.get(reverse("declarations:withdraw", args=[kol.event.slug, declaration.slug]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("events:personal_page", args=[kol.event.slug])
 
 
 def test_withdraw_online_without_a_personal_link_is_404(client, declaration, kol):

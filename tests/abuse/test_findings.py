@@ -1,0 +1,158 @@
+"""The outside review's other findings (issue #16, item 5), each replayed as the attacker sent it, against gunicorn."""
+
+import json
+import re
+import time
+import uuid
+
+import pytest
+import requests
+import stripe
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WEBHOOK_SECRET = "whsec_abuse_replay"
+
+
+@pytest.fixture
+def server(gunicorn_server):
+    base, _log = gunicorn_server(workers=2)
+    return base
+
+
+def test_nul_characters_answer_422_not_postgresql_500(server, open_event, door_staff):
+    from events.services import issue_api_token
+
+    _, device = issue_api_token(user=door_staff, name="Cổng A", scopes=["checkin:scan"])
+    bearer = {"Authorization": f"Bearer {device}"}
+
+    registration = requests.post(
+        f"{server}/api/v1/events/{open_event.slug}/registrations",
+        json={"category": "business", "full_name": "Nguyễn\x00An", "email": "an@example.vn"},
+    )
+    offline = requests.get(f"{server}/api/v1/checkin/offline-data?event=kol-2027%00", headers=bearer)
+    scan = requests.post(f"{server}/api/v1/checkin/scan", json={"code": "KOL\x00", "gate": "A"}, headers=bearer)
+    order = requests.post(
+        f"{server}/api/v1/events/{open_event.slug}/orders", json={"voucher": "X\x00", "buyer": {}, "passes": []}
+    )
+
+    assert [r.status_code for r in (registration, offline, scan, order)] == [422, 422, 422, 422]
+    assert registration.json()["errors"] == {"full_name": ["Hãy xoá ký tự NUL vô hình (mã 0) khỏi giá trị này."]}
+
+
+def test_an_offline_queue_drains_past_one_scan_with_a_nul(server, open_event, door_staff):
+    from events.services import issue_api_token
+    from tests.events.factories import make_participant
+    from ticketing import services
+
+    holder = make_participant(open_event, full_name="Trần Văn Bình", status="approved")
+    services.issue_badge(holder)
+    holder.refresh_from_db()
+    _, device = issue_api_token(user=door_staff, name="Cổng A", scopes=["checkin:scan"])
+    at = timezone.now().isoformat()
+    scans = [
+        {"client_id": str(uuid.uuid4()), "code": "\x00", "gate": "Cổng A", "scanned_at": at},
+        {"client_id": str(uuid.uuid4()), "code": holder.badge.code, "gate": "Cổng A", "scanned_at": at},
+    ]
+
+    answer = requests.post(
+        f"{server}/api/v1/checkin/sync",
+        json={"event": open_event.slug, "device_id": "may-1", "scans": scans},
+        headers={"Authorization": f"Bearer {device}"},
+    )
+
+    assert answer.status_code == 200
+    assert [row["result"] for row in answer.json()["results"]] == ["invalid", "admitted"]
+
+
+def test_a_token_of_another_event_reads_nothing_of_this_event(server, event, organizer):
+    from datetime import date
+
+    from events.models import Event
+    from events.permissions import TOKEN_SCOPES
+    from events.services import issue_api_token
+
+    other = Event.objects.create(
+        slug="kol-2028", name_vi="Lần hai", start_date=date(2028, 1, 1), end_date=date(2028, 1, 2)
+    )
+    api_token, secret = issue_api_token(user=organizer, name="kịch bản 2028", scopes=sorted(TOKEN_SCOPES))
+    api_token.event = other
+    api_token.save(update_fields=["event"])
+
+    answer = requests.get(
+        f"{server}/api/v1/events/{event.slug}/participants", headers={"Authorization": f"Bearer {secret}"}
+    )
+
+    assert answer.status_code == 403
+    assert answer.json()["code"] == "token_other_event"
+
+
+def _admin_sign_in(base, password, address):
+    session = requests.Session()
+    headers = {"X-Forwarded-For": address, "Connection": "close"}
+    page = session.get(f"{base}/admin/login/", headers=headers)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    answer = session.post(
+        f"{base}/admin/login/",
+        data={"csrfmiddlewaretoken": token, "username": "bantochuc", "password": password, "next": "/admin/"},
+        headers={**headers, "Referer": f"{base}/admin/login/"},
+        allow_redirects=False,
+    )
+    return answer.status_code
+
+
+def test_an_organizer_locked_from_four_addresses_still_gets_in_from_their_own(gunicorn_server, organizer):
+    """The review locked the owner out with 6 wrong passwords from each of four addresses."""
+    base, _log = gunicorn_server(
+        BEHIND_PROXY=1, TRUSTED_PROXIES="127.0.0.1", LOGIN_LOCKOUT_FAILURES=5, LOGIN_LOCKOUT_FAILURES_ANY_ADDRESS=20
+    )
+    attackers = [f"203.0.113.{n}" for n in range(1, 5)]
+    for address in attackers:
+        for _ in range(6):
+            _admin_sign_in(base, "sai", address)
+
+    assert [_admin_sign_in(base, "pw-bantochuc", address) for address in attackers] == [429] * 4
+    assert _admin_sign_in(base, "pw-bantochuc", "198.51.100.20") == 302  # the owner, at the office
+
+
+def _signed_delivery(base, event, timestamp=None):
+    payload = json.dumps(event)
+    header = stripe.WebhookSignature.generate_signature_header(payload, WEBHOOK_SECRET, timestamp or int(time.time()))
+    return requests.post(
+        f"{base}/stripe/webhook/",
+        data=payload,
+        headers={"Content-Type": "application/json", "Stripe-Signature": header},
+    )
+
+
+def _completed(order, **changes):
+    session = {
+        "id": "cs_test_1", "object": "checkout.session", "client_reference_id": order.code,
+        "amount_total": order.total, "currency": "vnd", "payment_status": "paid", "payment_intent": "pi_1",
+    }  # fmt: skip
+    return {
+        "id": f"evt_{uuid.uuid4().hex}",
+        "type": "checkout.session.completed",
+        "data": {"object": {**session, **changes}},
+    }
+
+
+def test_stripe_webhook_findings_are_refused(gunicorn_server, event):
+    from tests.ticketing.factories import make_business_type, place_order
+    from ticketing.enums import OrderStatus
+
+    order = place_order(event, make_business_type(event))
+    base, _log = gunicorn_server(STRIPE_SECRET_KEY="sk_test_replay", STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET)
+
+    future = _signed_delivery(base, _completed(order), timestamp=int(time.time()) + 900)
+    dollars = _signed_delivery(base, _completed(order, currency="usd"))
+    not_a_number = _signed_delivery(base, _completed(order, amount_total="abc"))
+    no_id = _signed_delivery(base, {"type": "checkout.session.completed", "data": {"object": {}}})
+    short = _signed_delivery(base, _completed(order, amount_total=order.total - 1, payment_intent="pi_2"))
+
+    order.refresh_from_db()
+    assert [future.status_code, not_a_number.status_code, no_id.status_code] == [400, 400, 400]
+    assert (dollars.status_code, dollars.text) == (200, "wrong_currency")
+    assert (short.status_code, short.text) == (200, "short_payment")
+    assert order.status == OrderStatus.PENDING
