@@ -1,6 +1,11 @@
 """Shared fixtures: realistic Vietnamese data, staff users, and Debian's Chromium for browser tests."""
 
+import contextlib
 import os
+import socket
+import threading
+import time
+import warnings
 from datetime import date
 
 import pytest
@@ -31,6 +36,38 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh"}
+
+
+@pytest.fixture(autouse=True)
+def _live_server_settles(request):
+    """After a test that used the live server, wait for the requests it left running.
+
+    A browser page closed mid-poll leaves its request running in the (session-wide) live server.
+    On PostgreSQL that request's transaction can deadlock the TRUNCATE with which pytest-django
+    flushes after a transactional test, and the next test then finds the last one's rows. This
+    fixture is set up after pytest-django's own, so it is torn down before the flush.
+    """
+    server = request.getfixturevalue("live_server") if "live_server" in request.fixturenames else None
+    yield
+    if server is None:
+        return
+    httpd = server.thread.httpd
+    handlers = [t for t in threading.enumerate() if getattr(getattr(t, "_target", None), "__self__", None) is httpd]
+    deadline = time.monotonic() + 2
+    for thread in handlers:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    # What still runs is mostly a browser's idle keep-alive connection waiting for its next request;
+    # closing its socket ends the handler (a request still being answered fails to write, harmlessly).
+    for thread in handlers:
+        if thread.is_alive():
+            with contextlib.suppress(OSError):
+                thread._args[0].shutdown(socket.SHUT_RDWR)
+    deadline = time.monotonic() + 10
+    for thread in handlers:
+        thread.join(max(0.0, deadline - time.monotonic()))
+        if thread.is_alive():
+            warnings.warn(f"{request.node.nodeid}: a live-server request still runs after 12 s", stacklevel=1)
+            return
 
 
 @pytest.fixture
