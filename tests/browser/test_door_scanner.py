@@ -8,14 +8,13 @@ from django.test import Client
 from PIL import Image
 
 from events.enums import Category, ParticipantStatus
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.camera import badge_video, browser_with_camera, qr_frame
 from tests.events.factories import make_participant
 from ticketing import services
 from ticketing.models import CheckIn, ScanLog
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WIDTH, HEIGHT, FPS = 640, 480, 10
 VERDICT = "#verdict"
 
 
@@ -48,40 +47,12 @@ def open_scanner(page, live_server, event, gate="Cổng A"):
     page.click("#gate-form button[type=submit]")
 
 
-def badge_video(badge, path, *, seconds_with_badge=1, seconds_without=4):
-    """A YUV4MPEG2 video: the badge's own QR PNG (as the project renders it) on white, then an empty frame.
-
-    The fake camera loops the file, so the badge leaves the view for longer than the
-    scanner's 3 s debounce and comes back: a second pass.
-    """
-    qr = Image.open(io.BytesIO(bytes(badge.qr_png))).convert("L")
-    side = min(WIDTH, HEIGHT) - 80
-    qr = qr.resize((side, side), Image.NEAREST)
-    frame = Image.new("L", (WIDTH, HEIGHT), 255)
-    frame.paste(qr, ((WIDTH - side) // 2, (HEIGHT - side) // 2))
-    chroma = bytes([128]) * (WIDTH // 2 * HEIGHT // 2 * 2)  # U and V planes: no colour
-    with_badge = b"FRAME\n" + frame.tobytes() + chroma
-    without = b"FRAME\n" + bytes([255]) * (WIDTH * HEIGHT) + chroma
-    with open(path, "wb") as video:
-        video.write(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F{FPS}:1 Ip A1:1 C420jpeg\n".encode())
-        video.write(with_badge * (FPS * seconds_with_badge) + without * (FPS * seconds_without))
-    return path
-
-
 def test_camera_scan_admits_then_second_pass_is_already_checked_in(
     browser_type, live_server, open_event, badge_holder, door_staff, tmp_path
 ):
-    video = badge_video(badge_holder, tmp_path / "badge.y4m")
-    browser = browser_type.launch(
-        executable_path=CHROMIUM,
-        args=[
-            *CHROMIUM_ARGS,
-            "--use-fake-ui-for-media-stream",
-            "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}",
-        ],
-    )
-    try:
+    qr = Image.open(io.BytesIO(bytes(badge_holder.qr_png)))  # the badge's own QR PNG, as the project renders it
+    video = badge_video(qr_frame(qr), tmp_path / "badge.y4m")
+    with browser_with_camera(browser_type, video) as browser:
         context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
         context.grant_permissions(["camera"], origin=live_server.url)
         sign_in(context, live_server, door_staff)
@@ -95,8 +66,6 @@ def test_camera_scan_admits_then_second_pass_is_already_checked_in(
         page.wait_for_selector(f'{VERDICT}[data-result="already_checked_in"]', timeout=20000)
         assert "Cổng A" in page.locator(".verdict-first").inner_text()
         assert page.locator("#device-count").inner_text() == "1"
-    finally:
-        browser.close()
 
     admission = CheckIn.objects.get()
     assert (admission.participant_id, admission.gate, admission.checked_in_by_id) == (

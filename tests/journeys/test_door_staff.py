@@ -1,4 +1,5 @@
-"""Door staff, supervisors and a paired phone, from the staff sign-in address, at phone and desktop widths."""
+"""Door staff, supervisors and a paired phone, from the staff sign-in address, at phone and desktop widths:
+scanning by camera (a fake camera showing the printed badge), by handheld scanner and by name, offline and back."""
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -6,11 +7,13 @@ from playwright.sync_api import expect
 
 from events.enums import Category, ParticipantStatus
 from events.permissions import DOOR_STAFF, DOOR_SUPERVISOR, ORGANIZER
+from tests.browser.camera import badge_video, browser_with_camera, printed_badge_frame
 from tests.browser.support import check_page
 from tests.events.factories import make_participant
 from ticketing import services
-from ticketing.models import CheckIn
+from ticketing.models import CheckIn, ScanLog
 from ticketing.services import devices
+from ticketing.services.badges import badge_pdf_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.journey, pytest.mark.django_db(transaction=True)]
 
@@ -130,6 +133,33 @@ def test_door_staff_admit_by_handheld_and_by_name(person, live_server, today_eve
 
     admitted = CheckIn.objects.order_by("pk").values_list("participant_id", "gate")
     assert list(admitted) == [(hang.participant_id, "Cổng A"), (cuong.participant_id, "Cổng A")]
+
+
+def test_door_staff_admit_a_printed_badge_held_up_to_the_phones_camera(
+    browser_type, live_server, today_event, viewport, tmp_path
+):
+    hang = badge_holder(today_event, "Trần Thị Thu Hằng")
+    # The guest holds the printed badge up to the camera, takes it away, and (by mistake) holds it up again.
+    video = badge_video(printed_badge_frame(badge_pdf_path(hang), tmp_path), tmp_path / "printed-badge.y4m")
+    staff_account("soatve", DOOR_STAFF)
+    with browser_with_camera(browser_type, video) as browser:
+        context = browser.new_context(viewport=viewport, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+        page = context.new_page()
+        sign_in_at_the_door(page, live_server, today_event, "soatve", "Cổng A", "camera")
+
+        page.wait_for_selector(f'{VERDICT}[data-result="admitted"]', timeout=15000)
+        expect(page.locator(".verdict-name")).to_have_text("Trần Thị Thu Hằng")
+        check_page(page, "journey-camera-admitted")
+        page.locator(VERDICT).click()  # staff tap the screen to go on
+        page.wait_for_selector(f'{VERDICT}[data-result="already_checked_in"]', timeout=20000)
+        expect(page.locator(".verdict-first")).to_contain_text("Cổng A")
+        check_page(page, "journey-camera-second-pass")
+        context.close()
+    assert list(CheckIn.objects.values_list("participant_id", "gate")) == [(hang.participant_id, "Cổng A")]
+    assert list(ScanLog.objects.order_by("pk").values_list("result", flat=True))[:2] == [
+        "admitted",
+        "already_checked_in",
+    ]
 
 
 def test_door_staff_keep_scanning_offline_and_the_scans_reach_the_server_when_back(
