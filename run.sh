@@ -2,7 +2,8 @@
 # One entry point for a fresh Debian/Ubuntu machine with Python 3.11+:
 #   bash run.sh start   set up, seed the demo and start the web server + job worker
 #   bash run.sh test    set up and run the whole test suite
-#   bash run.sh lint    check the floors (import-linter)
+#   bash run.sh lint    check the floors (import-linter) and the lint (ESLint on static/ from the npm
+#                       packages pinned in package-lock.json)
 #   bash run.sh bench   set up and run the benchmark (prints a table; --quick: small counts, as CI runs it;
 #                       --json FILE: also keep the results; scenario names to run only those)
 set -euo pipefail
@@ -15,6 +16,9 @@ PY="$VENV/bin/python"
 # parts of a badge print job); tests add Chromium.
 APP_PACKAGES="python3-venv libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext poppler-utils"
 TEST_PACKAGES="chromium cups cups-pdf poppler-utils"
+# Node runs only the linter of static/ (ESLint); the site needs none. Debian's nodejs (18 on
+# bookworm) is enough; a machine that has node already (NodeSource, nvm) keeps its own.
+LINT_PACKAGES="nodejs npm"
 
 install_system_packages() {
   local missing=()
@@ -43,6 +47,17 @@ setup_python() {
     echo "$want" > "$stamp"
   fi
   "$PY" manage.py compilemessages -v0 --ignore "$VENV" >/dev/null
+}
+
+setup_node() {
+  command -v node >/dev/null && command -v npm >/dev/null || install_system_packages $LINT_PACKAGES
+  # Reinstall only when package-lock.json changed since the last install (or node_modules is gone).
+  local stamp="node_modules/.package-lock.sha256"
+  local want; want=$(sha256sum package-lock.json | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+    echo "$want" > "$stamp"
+  fi
 }
 
 case "${1:-}" in
@@ -110,10 +125,13 @@ INFO
     "$PY" -m pytest "$@"
     ;;
   lint)
-    # The floors (import-linter contract in pyproject.toml); CI runs this before the suites.
+    # The floors (import-linter contract in pyproject.toml), then ESLint on static/
+    # (eslint.config.js); CI runs this before the suites.
     install_system_packages $APP_PACKAGES
     setup_python
     "$VENV/bin/lint-imports"
+    setup_node
+    npx --no-install eslint static
     ;;
   bench)
     # Chromium for the offline-verify scenario (the scanner page's JavaScript in a real browser).

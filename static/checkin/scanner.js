@@ -91,8 +91,9 @@
     });
   }
 
-  /** Post one scanned code (source: "camera" or "keyboard"); resolves to the verdict, rejects without one. */
-  function submitCode(code, source) {
+  /** Post one scanned code; resolves to the verdict, rejects without one. (A wrapper may use the
+   * second argument, the code's source: "camera" or "keyboard".) */
+  function submitCode(code) {
     return postJson(config.scanUrl, withSession({ code: code, gate: gate(), event: config.event }));
   }
 
@@ -153,7 +154,7 @@
         oscillator.start(start);
         oscillator.stop(start + duration);
       });
-    } catch (error) {
+    } catch {
       // No audio device or the browser refused: the screen still tells.
     }
   }
