@@ -62,6 +62,15 @@ def test_phone_pairs_by_code_from_the_organizer_devices_page(person, live_server
     assert "Thiết bị này giờ soát vé cho" in phone.locator(".messages").inner_text()
     check_page(phone, "paired-scanner")
 
+    # Nobody typed a password on the phone, and it admits a guest at once.
+    hang = badge_holder(today_event, "Trần Thị Thu Hằng")
+    phone.get_by_label("Thiết bị này đặt ở cổng nào?").fill("Cổng Bắc")
+    phone.get_by_role("button", name="Dùng cổng này").click()
+    assert handheld_scan(phone, hang.code, "admitted", "journey-paired-admitted") == ("Trần Thị Thu Hằng", "false")
+    log = ScanLog.objects.get()
+    assert (log.result, log.gate, log.device.name) == ("admitted", "Cổng Bắc", "Điện thoại cổng Bắc")
+    assert CheckIn.objects.get().participant_id == hang.participant_id
+
 
 # --- Scanning at the door: handheld, name search, offline and back, a supervisor's undo ---------------
 
