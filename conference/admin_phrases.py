@@ -33,4 +33,6 @@ ADMIN_PHRASES = [
     gettext_noop("Forgotten your login credentials?"),
     gettext_noop("In case you’ve forgotten, you are:"),
     gettext_noop("Set password"),
+    # Django's catalog has "Các nhóm", so the delete action read "Xóa các Các nhóm đã chọn".
+    gettext_noop("groups"),
 ]

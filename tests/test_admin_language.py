@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import translation
 
@@ -88,6 +89,16 @@ def test_bulk_delete_action_reads_naturally():
         assert translation.gettext(label) % {"verbose_name_plural": Reservation._meta.verbose_name_plural} == (
             "Xóa các lượt giữ chỗ đã chọn"
         )
+
+
+def test_no_admin_list_reads_xoa_cac_cac():
+    """Every list's delete action: Django says "Xóa các …", so no Vietnamese plural may start with "các" itself."""
+    with translation.override("vi"):
+        action = translation.gettext("Delete selected %(verbose_name_plural)s")
+        plurals = [str(model._meta.verbose_name_plural) for model in apps.get_models()]
+        doubled = [action % {"verbose_name_plural": plural} for plural in plurals]
+    assert action == "Xóa các %(verbose_name_plural)s đã chọn"
+    assert [text for text in doubled if re.search(r"\b(các|những) (các|những)\b", text, re.IGNORECASE)] == []
 
 
 def test_the_check_sees_the_phrases_on_the_english_admin(admin_client_vi, event):
