@@ -6,16 +6,21 @@ cache, with the environment a test asks for. Several workers make it the deploym
 attacked: counters kept per process would let each worker count on its own.
 """
 
+import json
 import os
+import re
 import shlex
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import requests
+import stripe
 from django.conf import settings
 from django.core.cache import cache
 
@@ -123,3 +128,46 @@ def gunicorn_server(transactional_db, tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def submit(session, page, data, *, to=None, **options):
+    """Post a form as a browser does: open `page`, take its CSRF token, post `data` to `to` (default: `page`)."""
+    token = CSRF_FIELD.search(session.get(page, timeout=30).text).group(1)
+    return session.post(
+        to or page,
+        data={"csrfmiddlewaretoken": token, **data},
+        headers={"Referer": page},
+        timeout=30,
+        **options,
+    )
+
+
+WEBHOOK_SECRET = "whsec_abuse_replay"  # STRIPE_WEBHOOK_SECRET of a server that takes card payments
+
+
+def stripe_delivery(base, event, timestamp=None):
+    """POST `event` to the server's Stripe webhook, signed as Stripe signs it (the real stripe library)."""
+    payload = json.dumps(event)
+    header = stripe.WebhookSignature.generate_signature_header(payload, WEBHOOK_SECRET, timestamp or int(time.time()))
+    return requests.post(
+        f"{base}/stripe/webhook/",
+        data=payload,
+        headers={"Content-Type": "application/json", "Stripe-Signature": header},
+        timeout=30,
+    )
+
+
+def checkout_completed(order, **changes):
+    """Stripe's checkout.session.completed for `order`, paid in full in VND unless `changes` say otherwise."""
+    session = {
+        "id": "cs_test_1", "object": "checkout.session", "client_reference_id": order.code,
+        "amount_total": order.total, "currency": "vnd", "payment_status": "paid", "payment_intent": "pi_1",
+    }  # fmt: skip
+    return {
+        "id": f"evt_{uuid.uuid4().hex}",
+        "type": "checkout.session.completed",
+        "data": {"object": {**session, **changes}},
+    }

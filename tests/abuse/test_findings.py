@@ -1,18 +1,16 @@
 """The outside review's other findings (issue #16, item 5), each replayed as the attacker sent it, against gunicorn."""
 
-import json
 import re
 import time
 import uuid
 
 import pytest
 import requests
-import stripe
 from django.utils import timezone
 
-pytestmark = pytest.mark.django_db(transaction=True)
+from .conftest import WEBHOOK_SECRET, checkout_completed, stripe_delivery
 
-WEBHOOK_SECRET = "whsec_abuse_replay"
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -116,28 +114,6 @@ def test_an_organizer_locked_from_four_addresses_still_gets_in_from_their_own(gu
     assert _admin_sign_in(base, "pw-bantochuc", "198.51.100.20") == 302  # the owner, at the office
 
 
-def _signed_delivery(base, event, timestamp=None):
-    payload = json.dumps(event)
-    header = stripe.WebhookSignature.generate_signature_header(payload, WEBHOOK_SECRET, timestamp or int(time.time()))
-    return requests.post(
-        f"{base}/stripe/webhook/",
-        data=payload,
-        headers={"Content-Type": "application/json", "Stripe-Signature": header},
-    )
-
-
-def _completed(order, **changes):
-    session = {
-        "id": "cs_test_1", "object": "checkout.session", "client_reference_id": order.code,
-        "amount_total": order.total, "currency": "vnd", "payment_status": "paid", "payment_intent": "pi_1",
-    }  # fmt: skip
-    return {
-        "id": f"evt_{uuid.uuid4().hex}",
-        "type": "checkout.session.completed",
-        "data": {"object": {**session, **changes}},
-    }
-
-
 def test_stripe_webhook_findings_are_refused(gunicorn_server, event):
     from tests.ticketing.factories import make_business_type, place_order
     from ticketing.enums import OrderStatus
@@ -145,11 +121,11 @@ def test_stripe_webhook_findings_are_refused(gunicorn_server, event):
     order = place_order(event, make_business_type(event))
     base, _log = gunicorn_server(STRIPE_SECRET_KEY="sk_test_replay", STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET)
 
-    future = _signed_delivery(base, _completed(order), timestamp=int(time.time()) + 900)
-    dollars = _signed_delivery(base, _completed(order, currency="usd"))
-    not_a_number = _signed_delivery(base, _completed(order, amount_total="abc"))
-    no_id = _signed_delivery(base, {"type": "checkout.session.completed", "data": {"object": {}}})
-    short = _signed_delivery(base, _completed(order, amount_total=order.total - 1, payment_intent="pi_2"))
+    future = stripe_delivery(base, checkout_completed(order), timestamp=int(time.time()) + 900)
+    dollars = stripe_delivery(base, checkout_completed(order, currency="usd"))
+    not_a_number = stripe_delivery(base, checkout_completed(order, amount_total="abc"))
+    no_id = stripe_delivery(base, {"type": "checkout.session.completed", "data": {"object": {}}})
+    short = stripe_delivery(base, checkout_completed(order, amount_total=order.total - 1, payment_intent="pi_2"))
 
     order.refresh_from_db()
     assert [future.status_code, not_a_number.status_code, no_id.status_code] == [400, 400, 400]
