@@ -118,6 +118,7 @@ class ParticipantAdmin(admin.ModelAdmin):
         context = {**(extra_context or {})}
         if participant is not None:
             context.update(organizer.navigation(participant.event, request.user, "participants"))
+            context["paid_while_undecided"] = selectors.passes_paid_while_undecided(participant)
             if permissions.can_decide_applications(request.user) and self.has_change_permission(request, participant):
                 context["decisions"] = [d for d in DECISIONS if d != participant.status]
                 context["decision_form"] = ApplicationDecisionForm()
@@ -254,7 +255,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
         was_revoked = change and ApiToken.objects.filter(pk=obj.pk, revoked_at__isnull=False).exists()
         super().save_model(request, obj, form, change)
         if not change:
-            audit.record(action="events.api_token.issued", actor=request.user, obj=obj, name=obj.name, scopes=obj.scopes)
+            audit.record(
+                action="events.api_token.issued", actor=request.user, obj=obj, name=obj.name, scopes=obj.scopes
+            )
         elif obj.revoked_at and not was_revoked:
             audit.record(action="events.api_token.revoked", actor=request.user, obj=obj, name=obj.name)
 
@@ -272,7 +275,14 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 @admin.register(ErasureRequest)
 class ErasureRequestAdmin(admin.ModelAdmin):
     list_display = [
-        "participant_number", "participant", "requested_at", "state", "answer_within", "reasons", "done_at", "done_by"
+        "participant_number",
+        "participant",
+        "requested_at",
+        "state",
+        "answer_within",
+        "reasons",
+        "done_at",
+        "done_by",
     ]
     list_filter = ["state", "participant__event"]
     readonly_fields = ["participant", "requested_at", "state", "reasons", "done_at", "done_by"]

@@ -5,8 +5,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from . import collation
-from .enums import EventStatus
-from .models import Event, Participant, normalize_text
+from .enums import EventStatus, ParticipantStatus
+from .models import AuditEntry, Event, Participant, normalize_text
+
+# Logged by events.services.register_ticket_holder: a pass was paid for someone not approved.
+PASS_PAID_WHILE_UNDECIDED = "events.application.pass_paid_while_undecided"
 
 
 def public_events():
@@ -53,3 +56,18 @@ def matching_people_q(queryset, search):
 def event_for_staff(slug):
     """Any event, drafts included: only for callers already checked as staff."""
     return get_object_or_404(Event, slug=slug)
+
+
+def passes_paid_while_undecided(participant):
+    """The audit entries of passes paid for this participant while their application was not approved.
+
+    Such a pass gives no entry until an organizer approves (a pass never decides, issue #16); the
+    participant's admin page lists these beside the decision buttons, so the attempt is seen where
+    the decision is taken. Empty once approved; newest first (details: order code, status then).
+    """
+    if participant.status == ParticipantStatus.APPROVED:
+        return []
+    entries = AuditEntry.objects.filter(
+        action=PASS_PAID_WHILE_UNDECIDED, object_type="events.participant", object_id=str(participant.pk)
+    )
+    return list(entries.order_by("-at"))
