@@ -330,8 +330,8 @@ def admit(holder, *, door, at):
     Every way into a door comes here: a badge scan (after its signature and
     version checks, `judge_badge`), an admission by name, a device's offline
     scans at their original time, and the badge desk. Checked in order:
-    1. the gate's event (`wrong_event`);
-    2. an approved participant with a valid ticket (`not_allowed`);
+    1. the gate's event (`wrong_event`) and 2. an approved participant with a valid ticket
+       (`not_allowed`): `holder_refusal`, which a print-only badge desk asks alone;
     3. the check-in window at `at` (`not_open`);
     4. an admission already standing at this door, as read with the holder (`already_checked_in`);
     5. ONE conditional INSERT (the unique constraint, or the walk-in seat count at a session
@@ -339,12 +339,11 @@ def admit(holder, *, door, at):
     Runs inside the caller's transaction and writes no log row (callers log with `log_scan`).
     NotFound for a session door that does not exist in the holder's event.
     """
+    refused = holder_refusal(holder, door=door)
+    if refused is not None:
+        return refused
     found = ScanOutcome(ScanResult.INVALID, participant=holder)
-    if door.event_slug and holder.event.slug != door.event_slug:
-        found.result = ScanResult.WRONG_EVENT
-    elif not holder.ticket_valid:
-        found.result = ScanResult.NOT_ALLOWED
-    elif not (window(holder.event)[0] <= at < window(holder.event)[1]):
+    if not (window(holder.event)[0] <= at < window(holder.event)[1]):
         found.result = ScanResult.NOT_OPEN
     elif holder.admitted_at is not None:
         found.result = ScanResult.ALREADY_CHECKED_IN
@@ -362,6 +361,19 @@ def admit(holder, *, door, at):
         found.result = ScanResult.ALREADY_CHECKED_IN
         found.checked_in_at, found.gate = first.checked_in_at, first.gate
     return found
+
+
+def holder_refusal(holder, *, door):
+    """Steps 1 and 2 of `admit`: the refusing ScanOutcome (`wrong_event`, `not_allowed`), or None.
+
+    Whether this holder may hold a badge at this door at all. A print-only badge desk asks only
+    this (it admits no one, so the window and earlier admissions do not matter there).
+    """
+    if door.event_slug and holder.event.slug != door.event_slug:
+        return ScanOutcome(ScanResult.WRONG_EVENT, participant=holder)
+    if not holder.ticket_valid:
+        return ScanOutcome(ScanResult.NOT_ALLOWED, participant=holder)
+    return None
 
 
 def badge_refusal(claim, holder, *, door):
