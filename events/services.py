@@ -314,21 +314,30 @@ def move_event(*, event, start_date):
     return event
 
 
-def register_walk_in(*, event, category, fields, by):
+def register_walk_in(*, event, category, fields, consents, by):
     """Register a person who arrives at a badge desk without having registered, approved at once.
 
     Only desk staff holding the organizers' permission to approve applications
     may (events.permissions.can_decide_applications): a walk-in skips the
-    organizers' review. Steps: permission, category, the e-mail not yet
-    registered for the event (Conflict: find them by name instead), then in one
-    transaction the approved participant, the audit entry
+    organizers' review. Steps: permission, category, consent to participation
+    (the desk shows the person the same texts as the registration form and ticks
+    what they agree to, per purpose: Law 91/2025, Decree 356/2025), the e-mail
+    not yet registered for the event (Conflict: find them by name instead), then
+    in one transaction the approved participant, their consents, the audit entry
     (events.participant.walk_in), and after the commit their status e-mail
-    (personal link) and the approval hooks. Returns the Participant.
+    (personal link, from which they can withdraw a consent) and the approval
+    hooks. Returns the Participant.
     """
     if not permissions.can_decide_applications(by):
         raise PermissionDenied("forbidden", _("Only staff who may approve applications can register a walk-in."))
     if category not in Category.values:
         raise DomainError("unknown_category", _("Unknown participant category."), field="category")
+    if set(consents) - set(CONSENT_TEXTS):
+        raise DomainError("unknown_consent", _("Unknown consent purpose."), field="consents")
+    if not any(CONSENT_TEXTS[purpose].required for purpose in consents):
+        raise DomainError(
+            "consent_required", _("The person must agree to the processing of their data."), field="consents"
+        )
     try:
         validate_email(fields["email"])
     except ValidationError:
@@ -346,7 +355,8 @@ def register_walk_in(*, event, category, fields, by):
                 decision_reason="walk-in",
                 **fields,
             )
-            audit.record(action="events.participant.walk_in", actor=by, obj=participant)
+            _record_consents(participant, consents)
+            audit.record(action="events.participant.walk_in", actor=by, obj=participant, consents=sorted(consents))
             enqueue("events.tasks.send_status_email", participant.pk)
             enqueue("events.tasks.after_approval", participant.pk)
     except IntegrityError:

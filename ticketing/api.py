@@ -5,6 +5,7 @@ import base64
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.security import APIKeyHeader
@@ -12,6 +13,7 @@ from ninja.security import APIKeyHeader
 from events import permissions
 from events import selectors as event_selectors
 from events.common.api import STAFF_AUTH, FormInvalid, RegistrationTokenAuth, require, require_event
+from events.enums import ConsentPurpose, Language
 from events.errors import DomainError, NotFound
 from events.models import Event, Participant, normalize_text
 from events.schemas import ErrorOut, RowId, ValidationErrorOut
@@ -193,8 +195,7 @@ class OptionalRegistrationToken(RegistrationTokenAuth):
     summary="Ticket types with seats left",
 )
 def ticket_types(request, slug: str):
-    """The passes on sale for an event, with price in VND, the categories allowed to buy them and the seats left.
-    """
+    """The passes on sale for an event, with price in VND, the categories allowed to buy them and the seats left."""
     event = event_selectors.public_event(slug)
     return [
         {
@@ -322,6 +323,7 @@ def _order_out(order):
 
 
 # --- Door check-in ------------------------------------------------------------
+
 
 def _door(request, requested_event):
     """Check that the caller may scan; (its device token or None, the event slug it works for)."""
@@ -583,10 +585,18 @@ def desk_walk_in(request, payload: WalkInIn):
     """
     require(request, permissions.DECIDE_APPLICATIONS)
     door = _desk_door(request, payload)
+    language = translation.get_language() or ""
     fields = {
         "full_name": normalize_text(payload.full_name),
         "email": payload.email.strip().lower(),
         "organization": normalize_text(payload.organization),
         "title": normalize_text(payload.title),
+        # The consent texts were shown in the desk page's language: the record names that language.
+        "language": language[:2] if language[:2] in Language.values else Language.VI,
     }
-    return _desk_out(desk.desk_walk_in(fields=fields, category=payload.category, door=door, mode=payload.mode))
+    consents = [ConsentPurpose.PARTICIPATION] if payload.consent_participation else []
+    consents += [ConsentPurpose.UPDATES] if payload.consent_updates else []
+    outcome = desk.desk_walk_in(
+        fields=fields, category=payload.category, consents=consents, door=door, mode=payload.mode
+    )
+    return _desk_out(outcome)

@@ -327,6 +327,10 @@ class WalkInIn(Schema):
     organization: str = Field(default="", max_length=200)
     title: str = Field(default="", max_length=150)
     category: str = Field(max_length=16)
+    # Ticked by desk staff as the person agrees to each text shown on the desk's screen (the
+    # registration form's texts, per purpose: Law 91/2025). Participation is required.
+    consent_participation: bool = False
+    consent_updates: bool = False
 
 
 class DeskOut(ScanOut):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from events import links, permissions
 from events import selectors as event_selectors
+from events.consent import CONSENT_TEXTS
 from events.enums import Category
 from events.errors import DomainError
 from events.selectors import public_event
@@ -298,6 +299,8 @@ def scanner(request, slug):
         # The page offers what the signed-in person may do; the API checks again on every call.
         "can_undo": permissions.is_door_supervisor(request.user),
         "can_register_walk_in": permissions.can_decide_applications(request.user),
+        # The registration form's consent texts, one box per purpose, for the walk-in form.
+        "walk_in_consents": CONSENT_TEXTS.values(),
         "undo_url": reverse("api:checkin_undo", kwargs={"check_in_id": 0}),
     }
     return render(request, "ticketing/scanner.html", context)

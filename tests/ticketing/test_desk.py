@@ -7,18 +7,20 @@ import stat
 
 import pytest
 
-from events.enums import Category, ParticipantStatus
+from events.enums import Category, ConsentPurpose, ParticipantStatus
 from events.errors import Conflict, DomainError, PermissionDenied
 from events.models import AuditEntry, Participant
 from tests.events.factories import make_participant
+from tests.ticketing.factories import make_business_type, make_free_type
 from ticketing import services
 from ticketing.enums import DeskMode, DeskPrintState, ScanResult
-from ticketing.models import Badge, CheckIn, DeskPrint, ScanLog
+from ticketing.models import Badge, CheckIn, DeskPrint, OrderPosition, Quota, ScanLog
 from ticketing.services import checkin, desk
 
 pytestmark = pytest.mark.django_db
 
 DESK = "Bàn in thẻ 1"
+AGREED = [ConsentPurpose.PARTICIPATION]
 WALK_IN = {"full_name": "Đặng Thùy Linh", "email": "linh.dang@example.vn", "organization": "Báo Tuổi Trẻ", "title": ""}
 
 
@@ -111,7 +113,11 @@ def test_desk_by_name_of_another_events_participant_is_not_found(holder, door_st
 
 def test_walk_in_by_an_organizer_is_approved_admitted_and_printed(open_event, organizer):
     outcome = desk.desk_walk_in(
-        fields=WALK_IN, category=Category.KOL, door=door(organizer, open_event), mode=DeskMode.ADMIT_AND_PRINT
+        fields=WALK_IN,
+        category=Category.KOL,
+        consents=AGREED,
+        door=door(organizer, open_event),
+        mode=DeskMode.ADMIT_AND_PRINT,
     )
 
     person = Participant.objects.get(email="linh.dang@example.vn")
@@ -123,7 +129,11 @@ def test_walk_in_by_an_organizer_is_approved_admitted_and_printed(open_event, or
 def test_walk_in_by_door_staff_without_the_organizers_permission_is_refused(open_event, door_staff):
     with pytest.raises(PermissionDenied):
         desk.desk_walk_in(
-            fields=WALK_IN, category=Category.KOL, door=door(door_staff, open_event), mode=DeskMode.ADMIT_AND_PRINT
+            fields=WALK_IN,
+            category=Category.KOL,
+            consents=AGREED,
+            door=door(door_staff, open_event),
+            mode=DeskMode.ADMIT_AND_PRINT,
         )
     assert Participant.objects.count() == 0
 
@@ -131,17 +141,77 @@ def test_walk_in_by_door_staff_without_the_organizers_permission_is_refused(open
 def test_walk_in_with_a_registered_email_says_find_them_by_name(holder, open_event, organizer):
     fields = {**WALK_IN, "email": holder.email}
     with pytest.raises(Conflict) as error:
-        desk.desk_walk_in(fields=fields, category=Category.KOL, door=door(organizer, open_event), mode="admit")
+        desk.desk_walk_in(
+            fields=fields, category=Category.KOL, consents=AGREED, door=door(organizer, open_event), mode="admit"
+        )
     assert error.value.code == "already_registered"
 
 
 def test_walk_in_with_a_bad_email_is_refused(open_event, organizer):
     with pytest.raises(DomainError) as error:
         desk.desk_walk_in(
-            fields={**WALK_IN, "email": "khong-phai-email"}, category=Category.KOL, door=door(organizer, open_event),
+            fields={**WALK_IN, "email": "khong-phai-email"},
+            category=Category.KOL,
+            consents=AGREED,
+            door=door(organizer, open_event),
             mode="admit",
         )
     assert error.value.code == "invalid_email"
+
+
+def walk_in(by, event, *, category=Category.KOL, consents=AGREED):
+    return desk.desk_walk_in(
+        fields=WALK_IN, category=category, consents=consents, door=door(by, event), mode=DeskMode.ADMIT_AND_PRINT
+    )
+
+
+def test_walk_in_records_each_consent_the_person_gave(open_event, organizer):
+    walk_in(organizer, open_event, consents=[ConsentPurpose.PARTICIPATION, ConsentPurpose.UPDATES])
+
+    person = Participant.objects.get(email=WALK_IN["email"])
+    consents = list(person.consents.values_list("purpose", "text_version", "text_language", "withdrawn_at"))
+    assert consents == [("participation", "2026-01", "vi", None), ("updates", "2026-01", "vi", None)]
+
+
+def test_walk_in_without_consent_to_participation_is_refused_and_nothing_saved(open_event, organizer):
+    with pytest.raises(DomainError) as error:
+        walk_in(organizer, open_event, consents=[ConsentPurpose.UPDATES])
+
+    assert error.value.code == "consent_required"
+    assert (Participant.objects.count(), DeskPrint.objects.count(), AuditEntry.objects.count()) == (0, 0, 0)
+
+
+def test_walk_in_at_an_event_selling_passes_gets_their_categorys_free_pass(open_event, organizer):
+    make_business_type(open_event)
+    free = make_free_type(open_event, Category.KOL)
+
+    outcome = walk_in(organizer, open_event)
+
+    person = Participant.objects.get(email=WALK_IN["email"])
+    assert list(OrderPosition.objects.filter(participant=person).values_list("ticket_type", "price")) == [(free.pk, 0)]
+    assert (outcome.scan.result, outcome.printed.badge_version) == ("admitted", 1)
+    assert Quota.objects.get(pk=free.quotas.get().pk).taken == 1
+
+
+def test_walk_in_of_a_category_without_a_free_pass_is_refused_before_anything_is_saved(open_event, organizer):
+    make_business_type(open_event)
+
+    with pytest.raises(DomainError) as error:
+        walk_in(organizer, open_event, category=Category.BUSINESS)
+
+    assert (error.value.code, error.value.field) == ("walk_in_needs_pass", "category")
+    assert Participant.objects.count() == 0
+
+
+def test_walk_in_when_the_free_pass_is_sold_out_leaves_nothing_half_saved(open_event, organizer):
+    free = make_free_type(open_event, Category.KOL, seats=0)
+
+    with pytest.raises(DomainError) as error:
+        walk_in(organizer, open_event)
+
+    assert error.value.code == "sold_out"
+    assert (Participant.objects.count(), CheckIn.objects.count(), DeskPrint.objects.count()) == (0, 0, 0)
+    assert Quota.objects.get(pk=free.quotas.get().pk).taken == 0
 
 
 @pytest.fixture
@@ -228,11 +298,29 @@ def test_desk_walk_in_api_needs_the_organizers_permission(client, door_staff, op
 
 def test_desk_walk_in_api_by_an_organizer_prints(client, organizer, open_event):
     client.force_login(organizer)
-    body = {"gate": DESK, "event": open_event.slug, "category": "kol", **WALK_IN}
+    body = {"gate": DESK, "event": open_event.slug, "category": "kol", "consent_participation": "yes", **WALK_IN}
 
     answer = post(client, "/api/v1/checkin/desk/walk-in", body).json()
 
     assert (answer["result"], answer["printed"], answer["participant"]["name"]) == ("admitted", True, "Đặng Thùy Linh")
+    person = Participant.objects.get(email=WALK_IN["email"])
+    assert (list(person.consents.values_list("purpose", "text_language")), person.language) == (
+        [("participation", "en")],
+        "en",
+    )
+
+
+def test_desk_walk_in_api_without_consent_answers_why(client, organizer, open_event):
+    client.force_login(organizer)
+    body = {"gate": DESK, "event": open_event.slug, "category": "kol", **WALK_IN}
+
+    response = client.post(
+        "/api/v1/checkin/desk/walk-in", json.dumps(body), content_type="application/json", HTTP_ACCEPT_LANGUAGE="vi"
+    )
+
+    assert (response.status_code, response.json()["code"]) == (400, "consent_required")
+    assert response.json()["message"] == "Người đăng ký phải đồng ý cho phép xử lý dữ liệu cá nhân của mình."
+    assert Participant.objects.count() == 0
 
 
 def test_desk_api_refuses_an_unknown_mode(client, holder, door_staff, open_event):

@@ -34,7 +34,7 @@ from ..enums import DeskMode, DeskPrintState, ScanResult
 from ..models import Badge, DeskPrint
 from ..models.checkin import WHOLE_EVENT
 from ..printing import PrinterError, desk_printer, send_pdf
-from . import badges, checkin
+from . import badges, checkin, issuing
 
 # Verdicts after which the person has a right to their badge in hand.
 PRINTABLE = (ScanResult.ADMITTED, ScanResult.ALREADY_CHECKED_IN, ScanResult.PRINTED)
@@ -102,23 +102,32 @@ def desk_by_name(participant_id, *, door, mode, reason="", now=None):
     return desk
 
 
-def desk_walk_in(*, fields, category, door, mode, now=None):
-    """Register a walk-in (organizers' permission, `events.services.register_walk_in`), then as `desk_by_name`."""
+def desk_walk_in(*, fields, category, consents, door, mode):
+    """Register a walk-in at a desk, give them their pass, then admit and print as `desk_by_name`.
+
+    Steps: the event; the pass their category gets (`issuing.walk_in_pass_type`: none when the
+    event sells no passes, else its free pass, else `walk_in_needs_pass` before anything is saved);
+    then in ONE transaction `events.services.register_walk_in` (organizers' permission, consent per
+    purpose, approved, audit-logged), the pass (a full quota rolls the walk-in back: SoldOut), and
+    `desk_by_name` (badge issued, admitted per `mode`, printed, logged). Nothing is half-saved: a
+    person registered at the desk either leaves with a badge or was never registered.
+    """
     event = Event.objects.filter(slug=door.event_slug).first()
     if event is None:
         raise NotFound("event_not_found", _("No such event."))
-    participant = register_walk_in(event=event, category=category, fields=fields, by=door.by)
-    return desk_by_name(participant.pk, door=door, mode=mode, now=now)
+    pass_type = issuing.walk_in_pass_type(event, category)
+    with transaction.atomic():
+        participant = register_walk_in(event=event, category=category, fields=fields, consents=consents, by=door.by)
+        if pass_type is not None:
+            issuing.issue_walk_in_pass(participant, pass_type)
+        return desk_by_name(participant.pk, door=door, mode=mode)
 
 
 def _admit_or_check(holder, door, mode, now):
     if mode == DeskMode.ADMIT_AND_PRINT:
         return checkin.admit(holder, door=door, at=now)
-    if door.event_slug and holder.event.slug != door.event_slug:
-        return checkin.ScanOutcome(ScanResult.WRONG_EVENT, participant=holder)
-    if not holder.ticket_valid:
-        return checkin.ScanOutcome(ScanResult.NOT_ALLOWED, participant=holder)
-    return checkin.ScanOutcome(ScanResult.PRINTED, participant=holder)
+    # Only printing: the rule's own first checks (`holder_refusal`), never a copy of them.
+    return checkin.holder_refusal(holder, door=door) or checkin.ScanOutcome(ScanResult.PRINTED, participant=holder)
 
 
 def _print(outcome, *, door, reason, now):

@@ -5,9 +5,11 @@ import logging
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from events import services as event_services
 from events.enums import Category, ConsentPurpose
+from events.errors import DomainError
 
 from ..enums import HOLDING_SEATS, OrderSource, OrderStatus, PaymentProvider
 from ..errors import Busy, SoldOut
@@ -48,8 +50,39 @@ def issue_passes(order):
 
 def free_ticket_type_for(participant):
     """The free ticket type an approved participant of this category receives, or None."""
-    candidates = TicketType.objects.filter(event_id=participant.event_id, price=0, active=True).order_by("pk")
-    return next((tt for tt in candidates if participant.category in tt.categories), None)
+    return _free_ticket_type(participant.event_id, participant.category)
+
+
+def _free_ticket_type(event_id, category):
+    candidates = TicketType.objects.filter(event_id=event_id, price=0, active=True).order_by("pk")
+    return next((tt for tt in candidates if category in tt.categories), None)
+
+
+def walk_in_pass_type(event, category):
+    """The pass a walk-in of this category gets at the badge desk: None when the event sells no passes.
+
+    Its category's free pass; DomainError `walk_in_needs_pass` when the event sells passes and none is
+    free for that category (a business buys its pass in the ticket shop). Read before anything is saved.
+    """
+    if not TicketType.objects.filter(event=event).exists():
+        return None  # no passes at all: an approved participant is admitted (checkin's ticket rule)
+    ticket_type = _free_ticket_type(event.pk, category)
+    if ticket_type is None:
+        raise DomainError(
+            "walk_in_needs_pass",
+            _("This category gets no free pass: the person buys a pass in the ticket shop, then comes to the desk."),
+            field="category",
+        )
+    return ticket_type
+
+
+def issue_walk_in_pass(participant, ticket_type):
+    """Issue a walk-in's pass inside the desk's transaction: the OrderPosition; SoldOut or Busy roll it all back.
+
+    Unlike `issue_free_pass`, a full quota is an error here: the desk must not admit and print for
+    someone who has no seat.
+    """
+    return _issue(participant, ticket_type)
 
 
 def holds_pass(participant):
