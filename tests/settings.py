@@ -39,12 +39,21 @@ DEMO_BADGE_DIR = DATA_DIR / f"test-demo-{os.environ.get('PYTEST_XDIST_WORKER', '
 # The suite registers, scans and signs in far more often than one person could;
 # tests/test_abuse.py sets real limits explicitly, and a server started by tests/abuse/ takes the
 # ones its test puts in the environment.
-for _name in ("RATE_LIMIT_REGISTRATION", "RATE_LIMIT_MAGIC_LINK", "RATE_LIMIT_LOGIN", "RATE_LIMIT_SCAN", "RATE_LIMIT_ORDER",
-              "RATE_LIMIT_FLOOR_QUESTION", "RATE_LIMIT_FLOOR_VOTE"):
+for _name in (
+    "RATE_LIMIT_REGISTRATION",
+    "RATE_LIMIT_MAGIC_LINK",
+    "RATE_LIMIT_LOGIN",
+    "RATE_LIMIT_SCAN",
+    "RATE_LIMIT_ORDER",
+    "RATE_LIMIT_FLOOR_QUESTION",
+    "RATE_LIMIT_FLOOR_VOTE",
+):
     if _name not in os.environ:
         globals()[_name] = (100_000, 60)
 for _name in ("LOGIN_LOCKOUT_FAILURES", "LOGIN_LOCKOUT_FAILURES_ANY_ADDRESS"):
     if _name not in os.environ:
         globals()[_name] = 100_000
-# Tests place many orders for one buyer; tests/ticketing/test_orders.py sets the real cap explicitly.
-TICKETING_MAX_OPEN_ORDERS_PER_BUYER = 100_000
+# Tests place many orders for one buyer; tests/ticketing/test_orders.py sets the real cap explicitly,
+# and a server started by tests/abuse/ takes the one its test puts in the environment.
+if "TICKETING_MAX_OPEN_ORDERS_PER_BUYER" not in os.environ:
+    TICKETING_MAX_OPEN_ORDERS_PER_BUYER = 100_000
