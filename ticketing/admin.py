@@ -349,8 +349,15 @@ class QuotaChoiceField(forms.ModelMultipleChoiceField):
 
 
 class TicketTypeAdminForm(forms.ModelForm):
-    """The quota picker names each quota's event, and refuses quotas of another event than the ticket type's."""
+    """Categories are ticked, not typed as JSON; the quota picker names each quota's event, and refuses
+    quotas of another event than the ticket type's."""
 
+    categories = forms.MultipleChoiceField(
+        label=_("participant categories"),
+        choices=Category.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Who may hold this pass."),
+    )
     quotas = QuotaChoiceField(
         queryset=Quota.objects.select_related("event"),
         label=_("quotas"),
@@ -376,12 +383,16 @@ class TicketTypeAdminForm(forms.ModelForm):
 @admin.register(TicketType)
 class TicketTypeAdmin(admin.ModelAdmin):
     form = TicketTypeAdminForm
-    list_display = ["name_vi", "event", "price_vnd", "categories", "sale_start", "sale_end", "active"]
+    list_display = ["name_vi", "event", "price_vnd", "category_names", "sale_start", "sale_end", "active"]
     list_filter = ["event", "active"]
 
     @admin.display(description=_("price"), ordering="price")
     def price_vnd(self, ticket_type):
         return format_vnd(ticket_type.price)
+
+    @admin.display(description=_("participant categories"))
+    def category_names(self, ticket_type):
+        return ", ".join(str(Category(value).label) for value in ticket_type.categories if value in Category.values)
 
 
 @admin.register(Voucher)

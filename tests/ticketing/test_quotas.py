@@ -102,7 +102,7 @@ def other_event(db):
 
 def _ticket_type_form(event, quotas):
     return {
-        "event": event.pk, "name_vi": "Vé doanh nghiệp", "name_en": "", "categories": '["business"]',
+        "event": event.pk, "name_vi": "Vé doanh nghiệp", "name_en": "", "categories": ["business"],
         "price": 1500000, "quotas": [quota.pk for quota in quotas], "max_per_order": 10, "active": "on",
     }  # fmt: skip
 
