@@ -135,6 +135,12 @@ URLS = {
     "ticketing:choose_transfer": public("POST", 302),
     "ticketing:cancel": public("POST", 302),
     "ticketing:receipt": public(status=404),  # unpaid order: no receipt for anyone
+    "ticketing:waitlist_join": public(),
+    "ticketing:waitlist_joined": public(),
+    "ticketing:waitlist_entry": public(),
+    "ticketing:waitlist_confirm": public("POST", 302),
+    "ticketing:waitlist_leave": public("POST", 302),
+    "ticketing:waitlist_buy": public("POST", 400),  # the empty form is refused; nothing is bought
     "agenda:calendar_personal": public(),
     # The attendee's own records (magic-link session); everyone else is told "not found" or sent away.
     "ticketing:badge_download": expect("GET", 404, attendee=200),
@@ -338,6 +344,18 @@ class World:
         return self.lazy("order", lambda: place_order(self.event, make_business_type(self.event)))
 
     @property
+    def waitlist_entry(self):
+        from tests.ticketing.factories import make_business_type
+        from ticketing.models import WaitingListEntry
+
+        return self.lazy(
+            "waitlist_entry",
+            lambda: WaitingListEntry.objects.create(
+                event=self.event, ticket_type=make_business_type(self.event), name="Hoàng Minh Châu", email="c@hk.vn"
+            ),
+        )
+
+    @property
     def room(self):
         from tests.agenda.factories import make_room
 
@@ -487,8 +505,15 @@ PARAMS_BY_URL = {
     "agenda:calendar_personal": {"token": lambda w: w.calendar_token(w.a)},
     "agenda:person": {"pk": lambda w: w.b.pk},
     "campaigns:opt_out": {"token": lambda w: w.opt_out_token(w.a)},
-    **{f"campaigns:{name}": {"pk": lambda w: w.campaign.pk} for name in ("detail", "edit", "progress", "send", "retry", "release")},
+    **{
+        f"campaigns:{name}": {"pk": lambda w: w.campaign.pk}
+        for name in ("detail", "edit", "progress", "send", "retry", "release")
+    },
     "declarations:kiosk_confirm": {"token": lambda w: w.kiosk_token(w.a)},
+    **{
+        f"ticketing:waitlist_{name}": {"token": lambda w: w.waitlist_entry.token}
+        for name in ("entry", "confirm", "leave", "buy")
+    },
     # A live/ address answers once the session's floor exists (its page was opened): the question makes it.
     **{
         name: {"pk": lambda w: (w.floor_question, w.session.pk)[1]}

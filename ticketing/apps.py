@@ -11,6 +11,7 @@ class TicketingConfig(AppConfig):
         from events import extensions
 
         from . import admin, dashboard, demo, flows, mailing, organizer, panels, privacy, services, views  # noqa: F401 (privacy registers hooks)
+        from .admin_waitlist import WaitingListEntryAdmin  # noqa: F401 (registered on import, beside admin.py)
         from .services.checkin import undo_admissions_before_window
 
         # events cannot import ticketing: what an approval means here is written out in one function.
@@ -44,14 +45,20 @@ class TicketingConfig(AppConfig):
 
 
 EXPIRY_SCHEDULE = "ticketing: expire unpaid orders"
+WAITLIST_SCHEDULE = "ticketing: advance the waiting lists"
 
 
 def schedule_order_expiry(sender, using="default", **kwargs):
-    """Keep one django-q2 schedule that sweeps expired orders every 5 minutes (created after migrate)."""
+    """Keep the django-q2 schedules: expired orders every 5 minutes, the waiting lists every minute (after migrate)."""
     # models load only once the app registry is ready
     from django_q.models import Schedule
 
     Schedule.objects.using(using).update_or_create(
         name=EXPIRY_SCHEDULE,
         defaults={"func": "ticketing.tasks.expire_orders", "schedule_type": Schedule.MINUTES, "minutes": 5},
+    )
+    # Offers hold a seat for hours: lapsing them within a minute of the deadline is precise enough.
+    Schedule.objects.using(using).update_or_create(
+        name=WAITLIST_SCHEDULE,
+        defaults={"func": "ticketing.tasks.advance_waiting_lists", "schedule_type": Schedule.MINUTES, "minutes": 1},
     )

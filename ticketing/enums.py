@@ -103,3 +103,20 @@ class DeskPrintState(models.TextChoices):
     QUEUED = "queued", _("Sent to the printer queue")
     SENT = "sent", _("Printed")
     FAILED = "failed", _("Printer failed")
+
+
+class WaitingStatus(models.TextChoices):
+    """Where someone on the waiting list for a sold-out pass stands (ticketing.services.waitlist)."""
+
+    # Joined without proof of the address: not in line until the e-mailed link is opened.
+    UNCONFIRMED = "unconfirmed", _("Waiting for e-mail confirmation")
+    WAITING = "waiting", _("In line")
+    # A freed seat is held for them until the offer's deadline.
+    OFFERED = "offered", _("Offered a pass")
+    BOUGHT = "bought", _("Ordered the offered pass")
+    LAPSED = "lapsed", _("Offer or confirmation lapsed")
+    LEFT = "left", _("Left the list")
+
+
+# Entries that keep a place in line (one per person and ticket type).
+IN_LINE = (WaitingStatus.UNCONFIRMED, WaitingStatus.WAITING, WaitingStatus.OFFERED)

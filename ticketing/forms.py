@@ -130,3 +130,44 @@ class PairingCodeForm(forms.Form):
         help_text=_("8 letters and digits, shown by an organizer on the scanner devices page."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
+
+
+class WaitingListForm(forms.Form):
+    """Joining the waiting list for a sold-out pass: who, which pass, and the consent to keep the address."""
+
+    ticket_type = forms.TypedChoiceField(label=_("Sold-out pass"), coerce=int)
+    name = NormalizedCharField(label=_("Your full name"), max_length=120, validators=[validate_person_name])
+    email = forms.EmailField(label=_("Your e-mail (the offer is sent there)"), max_length=254)
+    organization = NormalizedCharField(label=_("Company"), max_length=200, required=False)
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the organizers keep my name and e-mail to offer me a pass when one frees. "
+            "I can leave the list at any time, and they are then deleted."
+        ),
+    )
+
+    def __init__(self, *args, ticket_types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ticket_type"].choices = [(tt.pk, tt.name) for tt in ticket_types]
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class OfferedPassForm(AttendeeForm):
+    """Ordering the pass a waiting-list offer holds: its attendee, and the company for the receipt."""
+
+    organization = NormalizedCharField(label=_("Company"), max_length=200, required=False)
+    tax_code = NormalizedCharField(label=_("Tax code (for the receipt)"), max_length=20, required=False)
+    attendees_consent = forms.BooleanField(
+        label=_("The attendee named here agreed that we process their data to run their participation."),
+    )
+
+    def attendee(self):
+        data = self.cleaned_data
+        return PassRequest(
+            ticket_type_id=0,
+            attendee_name=data["attendee_name"],
+            attendee_email=data["attendee_email"],
+            attendee_title=data.get("attendee_title", ""),
+        )

@@ -12,10 +12,10 @@ from events.declarations import selectors as declaration_selectors
 from events.mail import send_participant_mail
 
 from . import services
-from .models import Badge, DeskPrint, Order, PrintJob
+from .models import Badge, DeskPrint, Order, PrintJob, WaitingListEntry
 from .pdf import render_receipt
 from .selectors import bank_account
-from .services import desk
+from .services import desk, waitlist
 from .services.orders import expire_orders as expire
 
 
@@ -117,3 +117,46 @@ def expire_orders():
 def print_desk_badge(desk_print_id):
     """Send one badge printed at a badge desk to the desk's CUPS printer."""
     desk.send_desk_print(DeskPrint.objects.get(pk=desk_print_id))
+
+
+def _waitlist_link(entry):
+    return settings.SITE_URL + reverse("ticketing:waitlist_entry", kwargs={"token": entry.token})
+
+
+def _send_waitlist_mail(entry, template, subject):
+    """One waiting-list e-mail, rendered in the language the person joined in."""
+    with translation.override(entry.language or "vi"):
+        context = {"entry": entry, "event": entry.event, "link": _waitlist_link(entry)}
+        subject = subject() % {"event": entry.event.name, "pass": entry.ticket_type.name}
+        body = render_to_string(f"emails/{template}.txt", context)
+    EmailMessage(subject=subject, body=body, to=[entry.email]).send()
+
+
+def _entry(entry_id):
+    return WaitingListEntry.objects.select_related("event", "ticket_type").get(pk=entry_id)
+
+
+def send_waitlist_confirmation(entry_id):
+    """E-mail the link that confirms a place on the waiting list (opening it proves the address)."""
+    entry = _entry(entry_id)
+    if entry.email:
+        _send_waitlist_mail(entry, "waitlist_confirmation", lambda: _("%(event)s: confirm your place in line"))
+
+
+def send_waitlist_offer(entry_id):
+    """E-mail the offer of a held pass, with its deadline and the link that buys it."""
+    entry = _entry(entry_id)
+    if entry.email:
+        _send_waitlist_mail(entry, "waitlist_offer", lambda: _("%(event)s: a pass “%(pass)s” is held for you"))
+
+
+def send_waitlist_lapsed(entry_id):
+    """Tell someone their offer lapsed and the pass went on to the next in line."""
+    entry = _entry(entry_id)
+    if entry.email:
+        _send_waitlist_mail(entry, "waitlist_lapsed", lambda: _("%(event)s: your offer has lapsed"))
+
+
+def advance_waiting_lists():
+    """The scheduled sweep: lapsed offers pass on, free seats are offered (see apps.py for the schedule)."""
+    return waitlist.advance_waiting_lists()

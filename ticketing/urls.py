@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import checkin_views, views
+from . import checkin_views, views, waitlist_views
 
 app_name = "ticketing"
 
@@ -18,6 +18,12 @@ urlpatterns = [
     path("orders/<str:token>/pay/card/", views.pay_by_card, name="pay_by_card"),
     path("orders/<str:token>/cancel/", views.cancel, name="cancel"),
     path("orders/<str:token>/receipt.pdf", views.receipt, name="receipt"),
+    path("e/<slug:slug>/tickets/waiting-list/", waitlist_views.join, name="waitlist_join"),
+    path("e/<slug:slug>/tickets/waiting-list/joined/", waitlist_views.joined, name="waitlist_joined"),
+    path("waiting-list/<str:token>/", waitlist_views.entry_page, name="waitlist_entry"),
+    path("waiting-list/<str:token>/confirm/", waitlist_views.confirm, name="waitlist_confirm"),
+    path("waiting-list/<str:token>/leave/", waitlist_views.leave, name="waitlist_leave"),
+    path("waiting-list/<str:token>/buy/", waitlist_views.buy, name="waitlist_buy"),
     path("e/<slug:slug>/checkin/arrivals/", checkin_views.arrivals, name="arrivals"),
     path("e/<slug:slug>/checkin/devices/", checkin_views.scanner_devices, name="scanner_devices"),
     path(

@@ -129,6 +129,7 @@ def buy(request, slug):
         "passes": passes,
         "accepting": event.accepts_registrations,
         "signed_in": signed_in,
+        "sold_out": event.accepts_registrations and any(tt.available == 0 for tt in ticket_types),
     }
     return render(request, "ticketing/buy.html", context, status=400 if data is not None else 200)
 

@@ -1,4 +1,4 @@
-"""Models of the ticketing app, one module per concept (tickets and orders, payments, badges, check-in)."""
+"""Models of the ticketing app, one module per concept (tickets, orders, payments, badges, check-in, waiting list)."""
 
 from .badge import Badge, DeskPrint, EventKey, PrintJob
 from .bank import BankTransfer
@@ -7,6 +7,7 @@ from .order import Order, OrderNote, OrderPosition, Voucher, new_order_code, new
 from .pairing import DevicePairing
 from .payment import Payment, Refund, StripeEvent
 from .ticket_type import Quota, TicketType
+from .waitlist import WaitingListEntry
 
 __all__ = [
     "Badge",
@@ -28,6 +29,7 @@ __all__ = [
     "StripeEvent",
     "TicketType",
     "Voucher",
+    "WaitingListEntry",
     "new_order_code",
     "new_order_token",
 ]

@@ -1,9 +1,11 @@
 """Ticketing business processes, one module per process.
 
 quotas: taking and giving back seats; orders: buying, vouchers, expiry,
-cancellation; payments: confirming money and refunding; issuing: free passes
-on approval and turning paid passes into participants; receipts: the PDF mail;
-badges: issuing, reissuing, verifying and printing badges.
+cancellation, buying a waiting-list offer; waitlist: the line for sold-out
+passes and the offers of freed seats; payments: confirming money and
+refunding; issuing: free passes on approval and turning paid passes into
+participants; receipts: the PDF mail; badges: issuing, reissuing, verifying
+and printing badges.
 """
 
 # Badges are used as `services.issue_badge(...)` across the app and its callers.

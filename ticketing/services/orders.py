@@ -1,5 +1,6 @@
-"""Buying passes: create an order at server prices, vouchers, expiry and cancellation."""
+"""Buying passes: create an order at server prices, vouchers, expiry and cancellation, a waiting-list offer's pass."""
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,8 +18,8 @@ from events.errors import Conflict, DomainError
 from events.models import Participant, normalize_text
 
 from ..enums import HOLDING_SEATS, OrderStatus, PaymentProvider
-from ..models import Order, OrderNote, OrderPosition, TicketType, Voucher
-from . import payments, quotas
+from ..models import Order, OrderNote, OrderPosition, TicketType, Voucher, WaitingListEntry
+from . import payments, quotas, waitlist
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +84,44 @@ def create_order(*, event, buyer, passes, voucher_code="", buyer_participant=Non
             enqueue("ticketing.tasks.send_order_confirmation", order.pk)
             return order
         return confirm_order(order=order, now=now)
+
+
+@quotas.busy_on_contention
+def buy_offered_pass(*, entry, attendee, organization="", tax_code="", now=None):
+    """Buy the pass a waiting-list offer holds, for one named attendee (`attendee`: a PassRequest).
+
+    The buyer is the person the offer was e-mailed to; opening its link proved
+    the address, so the order is confirmed at once. In one transaction: the
+    offer is claimed (waitlist.claim_offer: a conditional UPDATE, so a double
+    click or the lapse sweep at the same moment win or lose cleanly) and its
+    held seats given back, then the order is written and confirm_order takes
+    the same seats again, so no other buyer can come between. Any refusal (sales
+    closed, the attendee already holds a pass) rolls it all back and the offer
+    stays open. Returns the pending order; raises DomainError, Conflict
+    `offer_lapsed`, Busy.
+    """
+    now = now or timezone.now()
+    entry = WaitingListEntry.objects.select_related("event", "participant").get(pk=entry.pk)
+    event = entry.event
+    if not event.accepts_registrations:
+        raise DomainError("sales_closed", _("Ticket sales for this event are closed."))
+    passes = [dataclasses.replace(attendee, ticket_type_id=entry.ticket_type_id)]
+    ticket_types = _ticket_types_for(event, passes, now)
+    _check_attendees(event, passes)
+    buyer = {
+        "name": entry.name,
+        "email": entry.email,
+        "organization": organization or entry.organization,
+        "tax_code": tax_code,
+        "language": entry.language,
+    }
+    with transaction.atomic():
+        waitlist.claim_offer(entry=entry, now=now)
+        order = _write_order(event, buyer, passes, ticket_types, entry.participant, "", now)
+        OrderNote.objects.create(order=order, action="ticketing.order.created_from_waiting_list")
+        order = confirm_order(order=order, now=now)
+        WaitingListEntry.objects.filter(pk=entry.pk).update(order=order)
+    return order
 
 
 @quotas.busy_on_contention
@@ -313,7 +352,9 @@ def _give_back(order, *, to_status, action, by=None, stamp=None):
             return False
         # Lock order everywhere: order row, voucher, quotas (ascending) — never the reverse, so
         # PostgreSQL never deadlocks an expiry against a purchase using the same voucher.
-        quotas.release_order(order)
+        freed = quotas.release_order(order)
+        # The first in line get the freed seats before anyone else can buy them (same transaction).
+        waitlist.offer_freed_seats(freed, event_id=order.event_id)
         OrderNote.objects.create(order=order, action=action, by=by)
     return True
 

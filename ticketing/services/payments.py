@@ -15,7 +15,7 @@ from .. import stripe_gateway
 from ..enums import OrderStatus, PaymentProvider, PaymentState
 from ..errors import SoldOut
 from ..models import Order, OrderNote, Payment, Refund, StripeEvent
-from . import issuing, quotas
+from . import issuing, quotas, waitlist
 
 logger = logging.getLogger(__name__)
 
@@ -175,7 +175,10 @@ def _refund_order_status(order, by):
     with transaction.atomic():
         changed = Order.objects.filter(pk=order.pk, status=OrderStatus.PAID).update(status=OrderStatus.REFUNDED)
         if changed:
-            quotas.release_seats(quotas.order_seats(order))
+            freed = quotas.order_seats(order)
+            quotas.release_seats(freed)
+            # A refunded pass's seat goes to the first in line (services.waitlist), in this transaction.
+            waitlist.offer_freed_seats(freed, event_id=order.event_id)
             OrderNote.objects.create(order=order, action="ticketing.order.refunded", by=by)
 
 

@@ -70,10 +70,15 @@ def order_seats(order):
 
 
 def release_order(order):
-    """Give back what an order held, its voucher use then its seats, in the lock order; inside atomic()."""
+    """Give back what an order held, its voucher use then its seats, in the lock order; inside atomic().
+
+    Returns the seats given back per quota (for the waiting list, services.waitlist.offer_freed_seats).
+    """
     if order.voucher_id:
         Voucher.objects.filter(pk=order.voucher_id, times_used__gt=0).update(times_used=F("times_used") - 1)
-    release_seats(order_seats(order))
+    needed = order_seats(order)
+    release_seats(needed)
+    return needed
 
 
 def retake_order(order):
