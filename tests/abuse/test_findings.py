@@ -8,6 +8,8 @@ import pytest
 import requests
 from django.utils import timezone
 
+from tests.ticketing.factories import BUYER
+
 from .conftest import WEBHOOK_SECRET, checkout_completed, stripe_delivery
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,24 +21,56 @@ def server(gunicorn_server):
     return base
 
 
-def test_nul_characters_answer_422_not_postgresql_500(server, open_event, door_staff):
+def _nul_attacks(event, ticket_type):
+    """(where the review put a NUL, method, path, JSON body): each body is valid but for that one NUL."""
+    from tests.events.factories import api_registration
+
+    def order(**changes):
+        body = {
+            "buyer": {**BUYER, **changes.get("buyer", {})},
+            "passes": [{"ticket_type": ticket_type.pk, "attendee_name": "Nguyễn Thu Hà",
+                        "attendee_email": "ha.nguyen@saoviet.vn", **changes.get("attendee", {})}],
+            "attendees_consent": True, "voucher": changes.get("voucher", ""),
+        }  # fmt: skip
+        return ("POST", f"/api/v1/events/{event.slug}/orders", body)
+
+    registrations = f"/api/v1/events/{event.slug}/registrations"
+    return {
+        "full_name": ("POST", registrations, api_registration(full_name="Nguyễn\x00 An")),
+        "email": ("POST", registrations, api_registration(email="an@example.vn\x00")),
+        "buyer.name": order(buyer={"name": "Phạm\x00 Tuấn"}),
+        "buyer.email": order(buyer={"email": "tuan\x00@saoviet.vn"}),
+        "passes.0.attendee_name": order(attendee={"attendee_name": "Nguyễn\x00 Hà"}),
+        "passes.0.attendee_email": order(attendee={"attendee_email": "ha\x00@saoviet.vn"}),
+        "voucher": order(voucher="GIAM\x0010"),
+        "code": ("POST", "/api/v1/checkin/scan", {"code": "KOL\x00", "gate": "Cổng A"}),
+        "gate": ("POST", "/api/v1/checkin/scan", {"code": "KOL1", "gate": "Cổng\x00A"}),
+        "event": ("GET", f"/api/v1/checkin/offline-data?event={event.slug}%00", None),
+        "sync.event": (
+            "POST",
+            "/api/v1/checkin/sync",
+            {"event": f"{event.slug}\x00", "device_id": "may-1", "scans": []},
+        ),
+    }
+
+
+def test_nul_characters_answer_422_naming_the_field_not_postgresql_500(server, open_event, door_staff):
     from events.services import issue_api_token
+    from tests.ticketing.factories import make_business_type
 
-    _, device = issue_api_token(user=door_staff, name="Cổng A", scopes=["checkin:scan"])
+    _, device = issue_api_token(user=door_staff, name="Cổng A", scopes=["checkin:scan", "checkin:read"])
     bearer = {"Authorization": f"Bearer {device}"}
+    answers = {
+        where: requests.request(method, f"{server}{path}", json=body, headers=bearer, timeout=30)
+        for where, (method, path, body) in _nul_attacks(open_event, make_business_type(open_event)).items()
+    }
 
-    registration = requests.post(
-        f"{server}/api/v1/events/{open_event.slug}/registrations",
-        json={"category": "business", "full_name": "Nguyễn\x00An", "email": "an@example.vn"},
-    )
-    offline = requests.get(f"{server}/api/v1/checkin/offline-data?event=kol-2027%00", headers=bearer)
-    scan = requests.post(f"{server}/api/v1/checkin/scan", json={"code": "KOL\x00", "gate": "A"}, headers=bearer)
-    order = requests.post(
-        f"{server}/api/v1/events/{open_event.slug}/orders", json={"voucher": "X\x00", "buyer": {}, "passes": []}
-    )
-
-    assert [r.status_code for r in (registration, offline, scan, order)] == [422, 422, 422, 422]
-    assert registration.json()["errors"] == {"full_name": ["Hãy xoá ký tự NUL vô hình (mã 0) khỏi giá trị này."]}
+    assert {where: answer.status_code for where, answer in answers.items()} == dict.fromkeys(answers, 422)
+    named = {where: list(answer.json().get("errors", {})) for where, answer in answers.items()}
+    assert named == {where: [where.removeprefix("sync.")] for where in answers}
+    assert answers["full_name"].json()["errors"] == {
+        "full_name": ["Hãy xoá ký tự NUL vô hình (mã 0) khỏi giá trị này."]
+    }
 
 
 def test_an_offline_queue_drains_past_one_scan_with_a_nul(server, open_event, door_staff):
