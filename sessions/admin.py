@@ -5,9 +5,23 @@ rooms and tracks and for reading what was published and overridden.
 """
 
 from django.contrib import admin
+from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from .models import ConflictOverride, Publication, Reservation, Room, SessionPerson, Track
 from .models import Session as AgendaSession
+from .templatetags.agenda import change_title
+
+
+def _change_text(entry):
+    # The template's output is escaped already; strip() alone would drop its safe mark.
+    return mark_safe(render_to_string("agenda/_change.txt", {"entry": entry}).strip())  # noqa: S308
+
+
+def _bullets(rows, pattern):
+    return format_html("<ul>{}</ul>", format_html_join("", pattern, rows))
 
 
 @admin.register(Room)
@@ -49,8 +63,14 @@ class SessionAdmin(admin.ModelAdmin):
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):
     list_display = ["event", "number", "published_at", "published_by"]
-    readonly_fields = ["event", "number", "published_at", "published_by", "changelog"]
-    exclude = ["snapshot"]
+    readonly_fields = ["event", "number", "published_at", "published_by", "changes"]
+    exclude = ["snapshot", "changelog"]
+
+    @admin.display(description=_("changelog"))
+    def changes(self, publication):
+        """One line per session, worded as the public changes page words it."""
+        lines = [(change_title(entry), _change_text(entry)) for entry in publication.changelog]
+        return _bullets(lines, "<li><strong>{}</strong> · {}</li>")
 
     def has_add_permission(self, request):
         return False
@@ -62,7 +82,12 @@ class PublicationAdmin(admin.ModelAdmin):
 @admin.register(ConflictOverride)
 class ConflictOverrideAdmin(admin.ModelAdmin):
     list_display = ["session", "by", "at"]
-    readonly_fields = ["session", "by", "at", "conflicts"]
+    readonly_fields = ["session", "by", "at", "conflict_messages"]
+    exclude = ["conflicts"]
+
+    @admin.display(description=_("conflicts"))
+    def conflict_messages(self, override):
+        return _bullets(((conflict.get("message", ""),) for conflict in override.conflicts), "<li>{}</li>")
 
     def has_add_permission(self, request):
         return False
