@@ -29,10 +29,16 @@ from .models import Delivery, ErasureRequest, Event, Participant
 
 @dataclass(frozen=True)
 class Table:
-    """A small table under a headline: column titles, then (row title, [cells])."""
+    """A small table under a headline: column titles, then (row title, [cells]).
+
+    `caption` and `corner` (the row titles' column) default to "<headline> by category and status"
+    and "Category", the registrations table's.
+    """
 
     columns: list
     rows: list
+    caption: str = ""
+    corner: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""ticketing on the organizer home: passes and revenue, badges, people inside; orders, conflicts, missing badges.
+"""ticketing on the organizer home: passes and revenue, badges, people inside, door planning; orders, conflicts,
+missing badges.
 
 Registered in TicketingConfig.ready() through events.extensions (organizer_headlines,
 organizer_todos, organizer_tools); one query per headline or to-do, none per tool.
@@ -7,13 +8,15 @@ organizer_todos, organizer_tools); one query per headline or to-do, none per too
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from events import permissions
 from events.models import Participant
-from events.organizer import Headline, Todo, Tool, admin_list, count
+from events.organizer import Headline, Table, Todo, Tool, admin_list, count
 
-from . import selectors
+from . import door_planning, selectors
 from .enums import OPEN_UNPAID
 from .models import Badge, CheckIn, CheckInConflict, Order
 from .models.checkin import WHOLE_EVENT
@@ -46,7 +49,71 @@ def inside_now(event):
 
 
 def headlines(event):
-    return [passes_sold(event), badges(event), inside_now(event)]
+    return [passes_sold(event), badges(event), inside_now(event), door_plan_headline(event)]
+
+
+def _per_minute(value):
+    return _("%(n)s people/min") % {"n": number_format(value, decimal_pos=1)}
+
+
+def _rate(rate):
+    if rate.measured:
+        return _("%(rate)s/h, measured: median %(seconds)s s between two people, over %(gaps)s gaps") % {
+            "rate": count(round(rate.per_hour)),
+            "seconds": number_format(rate.median_seconds, decimal_pos=1),
+            "gaps": count(rate.gaps),
+        }
+    return _("%(rate)s/h, assumed (published rule of thumb; too few scans measured yet)") % {
+        "rate": count(round(rate.per_hour))
+    }
+
+
+def door_plan_headline(event):
+    """Scan lanes and print stations the opening rush needs, then each gate's pace (three queries)."""
+    plan = door_planning.door_plan(event)
+    value = " · ".join(
+        [
+            ngettext("%(n)s scan lane", "%(n)s scan lanes", plan.lanes_needed) % {"n": plan.lanes_needed},
+            ngettext("%(n)s print station", "%(n)s print stations", plan.desks_needed) % {"n": plan.desks_needed},
+        ]
+    )
+    rush = _("Opening rush (assumed: %(share)s %% of them in %(minutes)s min)") % {
+        "share": round(door_planning.RUSH_SHARE * 100),
+        "minutes": door_planning.RUSH_MINUTES,
+    }
+    details = [
+        (_("Expected at the doors"), count(plan.expected)),
+        (rush, _per_minute(plan.rush_per_minute)),
+        (_("One scan lane"), _rate(plan.lane)),
+        (_("One print station"), _rate(plan.desk)),
+    ]
+    if plan.phase == "during":
+        wait = plan.minutes_to_admit_the_rest
+        details += [
+            (_("Now, all gates"), _per_minute(plan.per_minute_now)),
+            (_("Still expected"), count(max(plan.expected - plan.served, 0))),
+            (_("At this pace, time to admit them"), _("%(n)s min") % {"n": count(wait)} if wait is not None else "—"),
+        ]
+    return Headline("doors", _("Door planning"), value, details=details, table=_gate_table(plan))
+
+
+def _gate_table(plan):
+    """Each gate's pace now (during the event) or its busiest minutes (afterwards); None before."""
+    if plan.phase == "before" or not plan.gates:
+        return None
+    peak = _("Busiest %(minutes)s min") % {"minutes": door_planning.PEAK_MINUTES}
+    rows = []
+    for gate in plan.gates:
+        kind = _("badge desk") if gate.desk else _("scan lane")
+        at = timezone.localtime(gate.peak_at).strftime("%H:%M") if gate.peak_at else "—"
+        cells = [str(kind), _per_minute(gate.peak_per_minute), at]
+        if plan.phase == "during":
+            cells.insert(1, _per_minute(gate.per_minute_now))
+        rows.append((gate.gate, cells))
+    columns = [_("Kind"), peak, _("From")]
+    if plan.phase == "during":
+        columns.insert(1, _("Last %(minutes)s min") % {"minutes": door_planning.LIVE_MINUTES})
+    return Table(columns=columns, rows=rows, caption=_("People per minute at each gate"), corner=_("Gate"))
 
 
 def unpaid_past_due(event):

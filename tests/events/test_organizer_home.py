@@ -53,7 +53,7 @@ def test_headlines_on_fixture_data(event, organizer):
         status=OrderStatus.PAID, paid_at=timezone.now()
     )
     found = headlines(event, organizer)
-    assert list(found) == ["registrations", "passes", "badges", "inside", "signatures"]
+    assert list(found) == ["registrations", "passes", "badges", "inside", "doors", "signatures"]
     assert found["registrations"].value == "4"
     assert found["registrations"].table.columns == ["Đang chờ duyệt", "Đã duyệt", "Bị từ chối", "Trong danh sách chờ"]
     assert found["registrations"].table.rows[0] == ("KOL / KOC", ["1", "1", "0", "0"])
@@ -128,8 +128,9 @@ def test_each_todo_link_opens_a_list_with_the_same_count(organizer_client, event
 
 
 # session, user, groups; the event; events: registrations, signatures (2), erasures, e-mails;
-# ticketing: sales, badges, inside, orders, conflicts, badges missing; agenda: draft (2), rooms, tracks, latest
-HOME_QUERIES = 20  # the draft's people are one more query, run only when it has sessions
+# ticketing: sales, badges, inside, door planning (3), orders, conflicts, badges missing; agenda: draft (2),
+# rooms, tracks, latest
+HOME_QUERIES = 23  # the draft's people are one more query, run only when it has sessions
 
 
 @pytest.mark.parametrize("size", [1, 3])
