@@ -294,3 +294,7 @@ def test_collectstatic_with_the_production_storage_succeeds(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     manifest = json.loads((tmp_path / "staticfiles" / "staticfiles.json").read_text())
     assert "vendor/chartjs/chart.umd.min.js" in manifest["paths"]
+    # An ES module imports hashed names, the ones the door scanner's service worker keeps offline.
+    page = (tmp_path / "staticfiles" / manifest["paths"]["checkin/page.js"]).read_text()
+    scanner = manifest["paths"]["checkin/scanner.js"].removeprefix("checkin/")
+    assert f'import {{ onlineVerdicts, readConfig, startScanner }} from "./{scanner}";' in page

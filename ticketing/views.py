@@ -354,14 +354,21 @@ def scanner_texts():
     }
 
 
-# Files the scanner page needs to work with no network; the service worker keeps them.
+# Files the scanner page needs to work with no network; the service worker keeps them. The page
+# loads checkin/page.js, an ES module, which imports the other modules here (static/checkin/page.js).
 SCANNER_FILES = (
     "css/site.css",
     "checkin/scanner.css",
     "vendor/jsqr/jsQR.min.js",
+    "checkin/page.js",
     "checkin/scanner.js",
     "checkin/offline.js",
+    "checkin/codes.js",
+    "checkin/store.js",
     "checkin/door.js",
+    "common/dom.js",
+    "common/texts.js",
+    "vendor/idb/idb.js",
     "vendor/noble-ed25519/ed25519.min.js",  # loaded only where Web Crypto has no Ed25519
     "checkin/icon-192.png",
     "checkin/icon-512.png",

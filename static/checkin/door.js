@@ -2,263 +2,251 @@
  * prints, a session's door), reprints with a reason, walk-ins at a desk, a supervisor's undo from the verdict,
  * seats left at a session door, and the conflicts a sync reports.
  *
- * Loaded after scanner.js and offline.js; wraps window.KolScanner.submitCode, admitParticipant and
- * showVerdict. At a badge desk scans go to the desk endpoints (online only: the server prints); elsewhere
- * they go on to the wrapped functions (and so to offline mode).
+ * Plugs into scanner.js's two seams (page.js puts them together): door.verdicts(next) sends a badge desk's
+ * scans to the desk endpoints (online only: the server prints) and everything else on to `next` (offline.js,
+ * so a door works offline); door.extras adds the reprint question, the undo button and the seats left to the
+ * verdict shown.
  */
-(function () {
-  "use strict";
+import { $, postJson } from "../common/dom.js";
+import { clockTime, translator } from "../common/texts.js";
+import { gate, sessionKey } from "./scanner.js";
 
-  var root = document.getElementById("scanner");
-  var scanner = window.KolScanner;
-  if (!root || !scanner) return;
+const KIND_KEY = "kol.checkin.kind";
+const UNDO_HOLD_MS = 6000; // long enough for a supervisor to reach the button
+const DESK_MODES = { "desk-admit": "admit", "desk-print": "print" };
 
-  var config = scanner.config;
-  var urls = {
+/** The door part of the scanner page: {verdicts(next), extras, start(scanner)}. */
+export function createDoor(config, root) {
+  const urls = {
     deskScan: root.dataset.deskScanUrl,
     deskAdmit: root.dataset.deskAdmitUrl,
     walkIn: root.dataset.walkInUrl,
     undo: root.dataset.undoUrl, // ".../checkin/0/undo": the 0 is replaced by the admission's id
   };
-  var canUndo = root.dataset.canUndo === "true";
-  var doors = JSON.parse(root.dataset.doors || "[]");
-  var KIND_KEY = "kol.checkin.kind";
-  var SESSION_KEY = "kol.checkin.session." + config.event; // read by scanner.js
-  var UNDO_HOLD_MS = 6000; // long enough for a supervisor to reach the button
-  var DESK_MODES = { "desk-admit": "admit", "desk-print": "print" };
+  const door = {
+    config,
+    urls,
+    t: translator(config.texts),
+    canUndo: root.dataset.canUndo === "true",
+    doors: JSON.parse(root.dataset.doors || "[]"),
+    sessionKey: sessionKey(config),
+    scanner: null, // set by start()
+    lastDeskItem: null,
+  };
+  return {
+    verdicts: (next) => deskVerdicts(door, next),
+    extras: verdictExtras(door),
+    start(scanner) {
+      door.scanner = scanner;
+      start(door);
+    },
+  };
+}
 
-  function $(id) {
-    return document.getElementById(id);
+function kind() {
+  return localStorage.getItem(KIND_KEY) || "door";
+}
+
+function deskMode() {
+  return DESK_MODES[kind()] || null;
+}
+
+function clock(door, iso) {
+  return clockTime(iso, door.config.language);
+}
+
+// --- The gate's kind, chosen with the gate ----------------------------------------------------
+
+function fillSessions(door) {
+  const select = $("gate-session");
+  select.textContent = "";
+  door.doors.forEach((row) => {
+    const option = document.createElement("option");
+    option.value = String(row.id);
+    option.textContent = clock(door, row.starts_at) + " · " + row.title + " · " + row.room;
+    select.appendChild(option);
+  });
+  const chosen = localStorage.getItem(door.sessionKey);
+  if (chosen) select.value = chosen;
+  // An event without sessions has no session doors to offer.
+  if (!door.doors.length) $("gate-kind").querySelector('option[value="session"]').remove();
+}
+
+function showKindFields() {
+  const session = $("gate-kind").value === "session";
+  $("gate-session").hidden = $("gate-session-label").hidden = !session;
+}
+
+function chooseKind(door) {
+  const value = $("gate-kind").value;
+  localStorage.setItem(KIND_KEY, value);
+  if (value === "session" && $("gate-session").value) localStorage.setItem(door.sessionKey, $("gate-session").value);
+  else localStorage.removeItem(door.sessionKey);
+  showKind(door);
+}
+
+function showKind(door) {
+  const label = $("gate-kind").querySelector('option[value="' + kind() + '"]');
+  const session = localStorage.getItem(door.sessionKey);
+  const chosen = door.doors.find((row) => String(row.id) === session);
+  $("gate-kind-name").textContent = "· " + (label ? label.textContent : "") + (chosen ? " · " + chosen.title : "");
+  $("seats-left").hidden = !chosen;
+  if (chosen) {
+    $("seats-left").textContent = door.t("seats_left", { count: chosen.seats_left === null ? "—" : chosen.seats_left });
   }
+  const walkIn = $("walk-in");
+  if (walkIn) walkIn.hidden = !deskMode();
+}
 
-  function t(key, values) {
-    var text = config.texts[key] || key;
-    Object.keys(values || {}).forEach(function (name) {
-      text = text.replace("{" + name + "}", values[name]);
+// --- The badge desk --------------------------------------------------------------------------
+
+/** At a badge desk scans and admissions go to the desk endpoints; elsewhere on to `next`. */
+function deskVerdicts(door, next) {
+  return {
+    submitCode: (code, via) => (deskMode() ? deskSend(door, { code }) : next.submitCode(code, via)),
+    admitParticipant: (participantId) =>
+      deskMode() ? deskSend(door, { participant: participantId }) : next.admitParticipant(participantId),
+    searchPeople: (query) => next.searchPeople(query),
+  };
+}
+
+function deskSend(door, item, reason) {
+  door.lastDeskItem = item;
+  const body = { gate: gate(), event: door.config.event, mode: deskMode(), reason: reason || "" };
+  if (item.participant) body.participant = item.participant;
+  else body.code = item.code;
+  // A refusal (4xx) rejects with its message, for the desk to show.
+  return postJson(item.participant ? door.urls.deskAdmit : door.urls.deskScan, body);
+}
+
+function showError(door, message) {
+  door.scanner.showVerdict({ result: "error", message, participant: null });
+}
+
+function askReprint(door, verdict) {
+  $("reprint-question").textContent = door.t("reprint_question", {
+    time: clock(door, verdict.printed_before_at),
+    gate: verdict.printed_before_gate || "—",
+  });
+  $("reprint-form").hidden = false;
+  $("reprint-reason").value = "";
+  $("reprint-reason").focus();
+}
+
+function setUpReprint(door) {
+  $("reprint-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const reason = $("reprint-reason").value.trim();
+    if (!reason || !door.lastDeskItem) return;
+    $("reprint-form").hidden = true;
+    deskSend(door, door.lastDeskItem, reason).then(door.scanner.showVerdict, (error) => showError(door, error.message));
+  });
+  $("reprint-cancel").addEventListener("click", () => {
+    $("reprint-form").hidden = true;
+  });
+}
+
+function setUpWalkIn(door) {
+  const form = $("walk-in-form");
+  if (!form) return;
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const body = { gate: gate(), event: door.config.event, mode: deskMode() || "admit" };
+    new FormData(form).forEach((value, name) => {
+      body[name] = String(value).trim();
     });
-    return text;
-  }
+    $("walk-in-error").textContent = "";
+    postJson(door.urls.walkIn, body).then(
+      (verdict) => {
+        form.reset();
+        $("walk-in").open = false;
+        door.scanner.showVerdict({ ...verdict, walk_in: true });
+      },
+      (error) => {
+        $("walk-in-error").textContent = error.message;
+      },
+    );
+  });
+}
 
-  function clockTime(iso) {
-    return new Date(iso).toLocaleTimeString(config.language === "vi" ? "vi-VN" : "en-GB", {
-      hour: "2-digit",
-      minute: "2-digit",
-      timeZone: "Asia/Ho_Chi_Minh",
-    });
-  }
+// --- The verdict: reprint question, undo, seats left --------------------------------------------
 
-  function kind() {
-    return localStorage.getItem(KIND_KEY) || "door";
-  }
+function undoable(door, verdict) {
+  return Boolean(door.canUndo && verdict.result === "admitted" && verdict.check_in_id && !verdict.offline);
+}
 
-  function deskMode() {
-    return DESK_MODES[kind()] || null;
-  }
+function verdictExtras(door) {
+  return {
+    takeOver(verdict) {
+      if (!verdict.reprint_needs_reason) return false;
+      askReprint(door, verdict);
+      return true;
+    },
+    holdMs: (verdict) => (undoable(door, verdict) ? UNDO_HOLD_MS : 0),
+    render(verdict, box) {
+      const { t } = door;
+      box.querySelector(".verdict-help").textContent = verdict.result === "no_seat" ? t("no_seat_help") : "";
+      box.querySelector(".verdict-print").textContent = verdict.printed
+        ? t("print_sent") + (verdict.walk_in ? " " + t("walk_in_done") : "")
+        : "";
+      const undo = box.querySelector(".verdict-undo");
+      const can = undoable(door, verdict);
+      undo.hidden = !can;
+      undo.dataset.checkIn = can ? String(verdict.check_in_id) : "";
+      undo.dataset.name = verdict.participant ? verdict.participant.name : "";
+      if (verdict.seats_left !== null && verdict.seats_left !== undefined) {
+        $("seats-left").textContent = t("seats_left", { count: verdict.seats_left });
+      }
+    },
+  };
+}
 
-  // --- The gate's kind, chosen with the gate ----------------------------------------------------
+function setUpUndo(door) {
+  const undo = $("verdict").querySelector(".verdict-undo");
+  undo.addEventListener("click", (event) => {
+    event.stopPropagation(); // a click on the verdict elsewhere dismisses it
+    const name = undo.dataset.name;
+    postJson(door.urls.undo.replace("/0/", "/" + undo.dataset.checkIn + "/"), {}).then(
+      () => {
+        door.scanner.showVerdict({ result: "undone", message: door.t("undone"), participant: name ? { name } : null });
+      },
+      (error) => showError(door, door.t("undo_failed") + " " + error.message),
+    );
+  });
+}
 
-  function fillSessions() {
-    var select = $("gate-session");
-    select.textContent = "";
-    doors.forEach(function (door) {
-      var option = document.createElement("option");
-      option.value = String(door.id);
-      option.textContent = clockTime(door.starts_at) + " · " + door.title + " · " + door.room;
-      select.appendChild(option);
-    });
-    var chosen = localStorage.getItem(SESSION_KEY);
-    if (chosen) select.value = chosen;
-    // An event without sessions has no session doors to offer.
-    if (!doors.length) $("gate-kind").querySelector('option[value="session"]').remove();
-  }
+// --- Conflicts found by a sync (offline.js) ---------------------------------------------------
 
-  function showKindFields() {
-    var session = $("gate-kind").value === "session";
-    $("gate-session").hidden = $("gate-session-label").hidden = !session;
-  }
-
-  function chooseKind() {
-    var value = $("gate-kind").value;
-    localStorage.setItem(KIND_KEY, value);
-    if (value === "session" && $("gate-session").value) localStorage.setItem(SESSION_KEY, $("gate-session").value);
-    else localStorage.removeItem(SESSION_KEY);
-    showKind();
-  }
-
-  function showKind() {
-    var label = $("gate-kind").querySelector('option[value="' + kind() + '"]');
-    var session = localStorage.getItem(SESSION_KEY);
-    var door = doors.filter(function (row) { return String(row.id) === session; })[0];
-    $("gate-kind-name").textContent = "· " + (label ? label.textContent : "") + (door ? " · " + door.title : "");
-    $("seats-left").hidden = !door;
-    if (door) $("seats-left").textContent = t("seats_left", { count: door.seats_left === null ? "—" : door.seats_left });
-    var walkIn = $("walk-in");
-    if (walkIn) walkIn.hidden = !deskMode();
-  }
-
-  // --- The badge desk --------------------------------------------------------------------------
-
-  var lastDeskItem = null;
-
-  function postForAnswer(url, body) {
-    // Unlike scanner.postJson, a refusal (4xx) brings its message back for the desk to show.
-    return fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), Accept: "application/json" },
-      body: JSON.stringify(body),
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (answer) {
-        if (!response.ok) {
-          var error = new Error(answer.message || "HTTP " + response.status);
-          error.answer = answer;
-          throw error;
-        }
-        return answer;
+function listenForConflicts(door) {
+  document.addEventListener("kol:sync-conflicts", (event) => {
+    const list = $("sync-conflicts-list");
+    $("sync-conflicts-title").textContent = door.t("conflicts_title");
+    event.detail.forEach((conflict) => {
+      const item = document.createElement("li");
+      item.textContent = door.t("conflict_row", {
+        name: conflict.name,
+        time: clock(door, conflict.at),
+        gate: conflict.gate,
       });
-    });
-  }
-
-  function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-
-  function deskSend(item, reason) {
-    lastDeskItem = item;
-    var body = { gate: scanner.gate(), event: config.event, mode: deskMode(), reason: reason || "" };
-    if (item.participant) body.participant = item.participant;
-    else body.code = item.code;
-    return postForAnswer(item.participant ? urls.deskAdmit : urls.deskScan, body);
-  }
-
-  function askReprint(verdict) {
-    $("reprint-question").textContent = t("reprint_question", {
-      time: clockTime(verdict.printed_before_at),
-      gate: verdict.printed_before_gate || "—",
-    });
-    $("reprint-form").hidden = false;
-    $("reprint-reason").value = "";
-    $("reprint-reason").focus();
-  }
-
-  function setUpReprint() {
-    $("reprint-form").addEventListener("submit", function (event) {
-      event.preventDefault();
-      var reason = $("reprint-reason").value.trim();
-      if (!reason || !lastDeskItem) return;
-      $("reprint-form").hidden = true;
-      deskSend(lastDeskItem, reason).then(scanner.showVerdict, function (error) {
-        scanner.showVerdict({ result: "error", message: error.message, participant: null });
-      });
-    });
-    $("reprint-cancel").addEventListener("click", function () {
-      $("reprint-form").hidden = true;
-    });
-  }
-
-  function setUpWalkIn() {
-    var form = $("walk-in-form");
-    if (!form) return;
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var data = new FormData(form);
-      var body = { gate: scanner.gate(), event: config.event, mode: deskMode() || "admit" };
-      data.forEach(function (value, name) { body[name] = String(value).trim(); });
-      $("walk-in-error").textContent = "";
-      postForAnswer(urls.walkIn, body).then(
-        function (verdict) {
-          form.reset();
-          $("walk-in").open = false;
-          verdict.walk_in = true;
-          scanner.showVerdict(verdict);
-        },
-        function (error) {
-          $("walk-in-error").textContent = error.message;
-        }
-      );
-    });
-  }
-
-  // --- Wrapping the scanner --------------------------------------------------------------------
-
-  var nextSubmit = scanner.submitCode;
-  var nextAdmit = scanner.admitParticipant;
-  var baseShow = scanner.showVerdict;
-
-  scanner.submitCode = function (code, source) {
-    return deskMode() ? deskSend({ code: code }) : nextSubmit(code, source);
-  };
-
-  scanner.admitParticipant = function (participantId) {
-    return deskMode() ? deskSend({ participant: participantId }) : nextAdmit(participantId);
-  };
-
-  scanner.showVerdict = function (verdict) {
-    if (!verdict) return;
-    if (verdict.reprint_needs_reason) return askReprint(verdict);
-    var undoable = canUndo && verdict.result === "admitted" && verdict.check_in_id && !verdict.offline;
-    if (undoable) verdict.hold_ms = UNDO_HOLD_MS;
-    baseShow(verdict);
-    var box = $("verdict");
-    box.querySelector(".verdict-help").textContent = verdict.result === "no_seat" ? t("no_seat_help") : "";
-    box.querySelector(".verdict-print").textContent = verdict.printed
-      ? t("print_sent") + (verdict.walk_in ? " " + t("walk_in_done") : "")
-      : "";
-    var undo = box.querySelector(".verdict-undo");
-    undo.hidden = !undoable;
-    undo.dataset.checkIn = undoable ? String(verdict.check_in_id) : "";
-    undo.dataset.name = verdict.participant ? verdict.participant.name : "";
-    if (verdict.seats_left !== null && verdict.seats_left !== undefined) {
-      $("seats-left").textContent = t("seats_left", { count: verdict.seats_left });
-    }
-  };
-
-  function setUpUndo() {
-    var undo = $("verdict").querySelector(".verdict-undo");
-    undo.addEventListener("click", function (event) {
-      event.stopPropagation(); // a click on the verdict elsewhere dismisses it
-      var checkIn = undo.dataset.checkIn;
-      var name = undo.dataset.name;
-      postForAnswer(urls.undo.replace("/0/", "/" + checkIn + "/"), {}).then(
-        function () {
-          scanner.showVerdict({ result: "undone", message: t("undone"), participant: name ? { name: name } : null });
-        },
-        function (error) {
-          scanner.showVerdict({ result: "error", message: t("undo_failed") + " " + error.message, participant: null });
-        }
-      );
-    });
-  }
-
-  // --- Conflicts found by a sync (offline.js) ---------------------------------------------------
-
-  document.addEventListener("kol:sync-conflicts", function (event) {
-    var list = $("sync-conflicts-list");
-    $("sync-conflicts-title").textContent = t("conflicts_title");
-    event.detail.forEach(function (conflict) {
-      var item = document.createElement("li");
-      item.textContent = t("conflict_row", { name: conflict.name, time: clockTime(conflict.at), gate: conflict.gate });
       list.appendChild(item);
     });
     $("sync-conflicts").hidden = false;
   });
+}
 
-  function start() {
-    fillSessions();
+function start(door) {
+  listenForConflicts(door);
+  fillSessions(door);
+  $("gate-kind").value = kind();
+  showKindFields();
+  showKind(door);
+  $("gate-kind").addEventListener("change", showKindFields);
+  $("gate-form").addEventListener("submit", () => chooseKind(door));
+  $("gate-change").addEventListener("click", () => {
     $("gate-kind").value = kind();
     showKindFields();
-    showKind();
-    $("gate-kind").addEventListener("change", showKindFields);
-    $("gate-form").addEventListener("submit", chooseKind);
-    $("gate-change").addEventListener("click", function () {
-      $("gate-kind").value = kind();
-      showKindFields();
-    });
-    setUpReprint();
-    setUpWalkIn();
-    setUpUndo();
-  }
-
-  start();
-})();
+  });
+  setUpReprint(door);
+  setUpWalkIn(door);
+  setUpUndo(door);
+}

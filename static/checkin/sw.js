@@ -10,9 +10,9 @@
  */
 "use strict";
 
-var CONFIG = self.KOL_SW;
-var CACHE = "kol-checkin-" + CONFIG.version;
-var PAGE_TIMEOUT_MS = 4000; // a venue network that hangs is as bad as none
+const CONFIG = self.KOL_SW;
+const CACHE = "kol-checkin-" + CONFIG.version;
+const PAGE_TIMEOUT_MS = 4000; // a venue network that hangs is as bad as none
 
 function keepPage(cache, response) {
   // A redirect (to the login page) or an error must never replace the working page.
@@ -22,79 +22,68 @@ function keepPage(cache, response) {
   return Promise.resolve();
 }
 
-self.addEventListener("install", function (event) {
-  event.waitUntil(
-    caches.open(CACHE).then(function (cache) {
-      return cache.addAll(CONFIG.files).then(function () {
-        return fetch(CONFIG.page, { credentials: "same-origin" }).then(function (response) {
-          return keepPage(cache, response);
-        });
-      });
-    }).then(function () {
-      return self.skipWaiting();
-    })
-  );
-});
+async function install() {
+  const cache = await caches.open(CACHE);
+  await cache.addAll(CONFIG.files);
+  await keepPage(cache, await fetch(CONFIG.page, { credentials: "same-origin" }));
+  await self.skipWaiting();
+}
 
-self.addEventListener("activate", function (event) {
-  event.waitUntil(
-    caches.keys().then(function (names) {
-      return Promise.all(
-        names
-          .filter(function (name) { return name.indexOf("kol-checkin-") === 0 && name !== CACHE; })
-          .map(function (name) { return caches.delete(name); })
-      );
-    }).then(function () {
-      return self.clients.claim();
-    })
-  );
-});
+async function activate() {
+  const names = await caches.keys();
+  const old = names.filter((name) => name.startsWith("kol-checkin-") && name !== CACHE);
+  await Promise.all(old.map((name) => caches.delete(name)));
+  await self.clients.claim();
+}
+
+self.addEventListener("install", (event) => event.waitUntil(install()));
+self.addEventListener("activate", (event) => event.waitUntil(activate()));
 
 function pageFromNetwork(request) {
-  return new Promise(function (resolve, reject) {
-    var timer = setTimeout(function () { reject(new Error("timeout")); }, PAGE_TIMEOUT_MS);
-    fetch(request).then(function (response) {
-      clearTimeout(timer);
-      resolve(response);
-    }, function (error) {
-      clearTimeout(timer);
-      reject(error);
-    });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("timeout")), PAGE_TIMEOUT_MS);
+    fetch(request).then(
+      (response) => {
+        clearTimeout(timer);
+        resolve(response);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
 }
 
-function servePage(request) {
-  return caches.open(CACHE).then(function (cache) {
-    return pageFromNetwork(request).then(function (response) {
-      if (response.ok && !response.redirected) {
-        return keepPage(cache, response.clone()).then(function () { return response; });
-      }
-      // Signed out or a server error: a kept page still lets the door work.
-      return cache.match(CONFIG.page).then(function (kept) { return kept || response; });
-    }, function () {
-      return cache.match(CONFIG.page).then(function (kept) {
-        return kept || Response.error();
-      });
-    });
-  });
+async function servePage(request) {
+  const cache = await caches.open(CACHE);
+  let response;
+  try {
+    response = await pageFromNetwork(request);
+  } catch {
+    return (await cache.match(CONFIG.page)) || Response.error();
+  }
+  if (response.ok && !response.redirected) {
+    await keepPage(cache, response.clone());
+    return response;
+  }
+  // Signed out or a server error: a kept page still lets the door work.
+  return (await cache.match(CONFIG.page)) || response;
 }
 
-function serveFile(request) {
-  return caches.open(CACHE).then(function (cache) {
-    return cache.match(request).then(function (kept) {
-      return kept || fetch(request);
-    });
-  });
+async function serveFile(request) {
+  const cache = await caches.open(CACHE);
+  return (await cache.match(request)) || fetch(request);
 }
 
-self.addEventListener("fetch", function (event) {
-  var request = event.request;
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
   if (request.method !== "GET") return;
-  var url = new URL(request.url);
+  const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate" && url.pathname === new URL(CONFIG.page, self.location.origin).pathname) {
     event.respondWith(servePage(request));
-  } else if (CONFIG.files.indexOf(url.pathname) >= 0) {
+  } else if (CONFIG.files.includes(url.pathname)) {
     event.respondWith(serveFile(request));
   }
 });
