@@ -98,26 +98,61 @@ def test_an_offline_queue_drains_past_one_scan_with_a_nul(server, open_event, do
     assert [row["result"] for row in answer.json()["results"]] == ["invalid", "admitted"]
 
 
-def test_a_token_of_another_event_reads_nothing_of_this_event(server, event, organizer):
+def test_a_token_of_another_event_reads_and_undoes_nothing_of_this_event(server, open_event, organizer, door_staff):
+    """The review's token of event 2 read event 1's participants, badge codes and unlisted signatures, and
+    undid an event-1 admission."""
     from datetime import date
 
+    from events.declarations import services as declarations
     from events.models import Event
     from events.permissions import TOKEN_SCOPES
     from events.services import issue_api_token
+    from tests.events.conftest import make_declaration
+    from tests.events.factories import make_participant
+    from ticketing import services
+    from ticketing.models import CheckIn
 
+    holder = make_participant(open_event, full_name="Trần Văn Bình", status="approved")
+    badge = services.issue_badge(holder)
+    declaration = make_declaration(open_event)
+    declarations.sign_declaration(
+        declaration=declaration, participant=holder, typed_name=holder.full_name, consent=True, public=False,
+        signing=declarations.Signing(ip_address="203.0.113.7", user_agent="Mozilla/5.0"),
+    )  # fmt: skip
+    _, door = issue_api_token(user=door_staff, name="Cổng A", scopes=["checkin:scan"])
+    requests.post(
+        f"{server}/api/v1/checkin/scan", json={"code": badge.code, "gate": "Cổng A"},
+        headers={"Authorization": f"Bearer {door}"}, timeout=30,
+    )  # fmt: skip
+    admission = CheckIn.objects.get(participant=holder)
     other = Event.objects.create(
         slug="kol-2028", name_vi="Lần hai", start_date=date(2028, 1, 1), end_date=date(2028, 1, 2)
     )
     api_token, secret = issue_api_token(user=organizer, name="kịch bản 2028", scopes=sorted(TOKEN_SCOPES))
     api_token.event = other
     api_token.save(update_fields=["event"])
+    bearer = {"Authorization": f"Bearer {secret}"}
+    api = f"{server}/api/v1"
 
-    answer = requests.get(
-        f"{server}/api/v1/events/{event.slug}/participants", headers={"Authorization": f"Bearer {secret}"}
-    )
+    answers = [
+        requests.get(f"{api}/events/{open_event.slug}/participants", headers=bearer, timeout=30),
+        requests.get(f"{api}/participants/{holder.pk}/badge", headers=bearer, timeout=30),
+        requests.get(
+            f"{api}/events/{open_event.slug}/declarations/{declaration.slug}/signatures?unlisted=true",
+            headers=bearer, timeout=30,
+        ),
+        requests.post(f"{api}/checkin/{admission.pk}/undo", headers=bearer, timeout=30),
+    ]  # fmt: skip
 
-    assert answer.status_code == 403
-    assert answer.json()["code"] == "token_other_event"
+    assert [(a.status_code, a.json()["code"]) for a in answers] == [
+        (403, "token_other_event"),
+        (403, "token_other_event"),
+        (403, "forbidden"),  # organizers of this event only, whatever the token's scopes
+        (403, "device_other_event"),  # a door operation: the token is the device of another event
+    ]
+    assert all(badge.code not in a.text and "Trần Văn Bình" not in a.text for a in answers)
+    admission.refresh_from_db()
+    assert admission.undone_at is None
 
 
 def _admin_sign_in(base, password, address):
