@@ -1,22 +1,16 @@
 // ESLint for static/ (bash run.sh lint runs `npx eslint static` from the versions pinned in
-// package-lock.json). The door scanner's scripts are ES modules (<script type="module">) in today's
-// syntax; the service worker is a classic script. Vendored libraries are other people's code, kept
-// as published.
+// package-lock.json). Our page scripts are one dialect: ES modules (<script type="module">) in
+// today's syntax; the service worker is a classic script. Vendored libraries are other people's code,
+// kept as published.
 import js from "@eslint/js";
 import globals from "globals";
-
-const MODULES = ["static/checkin/**/*.js", "static/common/**/*.js"];
 
 export default [
   { ignores: ["static/vendor/"] },
   js.configs.recommended,
   {
     files: ["static/**/*.js"],
-    languageOptions: { ecmaVersion: 2022, sourceType: "script", globals: globals.browser },
-  },
-  {
-    files: MODULES,
-    languageOptions: { sourceType: "module" },
+    languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: globals.browser },
     rules: {
       "no-var": "error",
       "prefer-const": "error",

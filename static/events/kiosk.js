@@ -1,5 +1,6 @@
 // Keep the scan field focused so a keyboard-wedge scanner always types into it.
-(function () {
-  var field = document.getElementById("id_code");
-  if (field) { field.focus(); field.select(); }
-})();
+const field = document.getElementById("id_code");
+if (field) {
+  field.focus();
+  field.select();
+}
