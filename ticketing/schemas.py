@@ -289,6 +289,13 @@ class SyncResultOut(Schema):
     client_id: UUID
     result: str
     conflict: bool = Field(description="The badge had already been admitted at another door: organizers see it.")
+    overruled: bool = Field(
+        default=False,
+        description="The device admitted the holder, but the rule applied at sync did not (a conflict, no seat "
+        "left at the session door, a replaced badge, no valid ticket): door staff should find this person.",
+    )
+    first_gate: str | None = Field(default=None, description="For a conflict: the gate of the admission that stands.")
+    first_at: datetime | None = Field(default=None, description="For a conflict: when that admission was made.")
 
 
 class SyncOut(Schema):

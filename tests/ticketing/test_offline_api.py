@@ -46,6 +46,10 @@ def scan(code, minutes_ago, gate="Cổng A", **fields):
     return {"client_id": str(uuid.uuid4()), "code": code, "gate": gate, "scanned_at": at.isoformat(), **fields}
 
 
+# An offline admission the server stands by: no conflict, not overruled.
+STANDS = {"conflict": False, "overruled": False, "first_gate": None, "first_at": None}
+
+
 def batch(*scans, device="may-quet-1", event="kol-2027"):
     return {"event": event, "device_id": device, "scans": list(scans)}
 
@@ -146,7 +150,7 @@ def test_sync_admits_at_the_original_time_and_logs_it_offline(staff_client, hold
     response = post(staff_client, batch(first))
 
     assert response.status_code == 200
-    assert response.json() == {"results": [{"client_id": first["client_id"], "result": "admitted", "conflict": False}]}
+    assert response.json() == {"results": [{"client_id": first["client_id"], "result": "admitted", **STANDS}]}
     admission = CheckIn.objects.get()
     assert admission.checked_in_at == datetime.fromisoformat(first["scanned_at"])
     assert (admission.gate, admission.checked_in_by) == ("Cổng A", door_staff)
@@ -195,12 +199,20 @@ def test_sync_badge_admitted_at_two_devices_is_a_conflict(staff_client, holder, 
     answer_a = post(staff_client, batch(at_a, device="may-a")).json()
     answer_b = post(staff_client, batch(at_b, device="may-b")).json()
 
-    assert answer_a["results"][0] | {"client_id": ""} == {"client_id": "", "result": "admitted", "conflict": False}
-    assert answer_b["results"][0] | {"client_id": ""} == {
-        "client_id": "",
-        "result": "already_checked_in",
-        "conflict": True,
-    }
+    assert answer_a["results"][0] | {"client_id": ""} == {"client_id": "", "result": "admitted", **STANDS}
+    told = answer_b["results"][0]
+    assert (told["result"], told["conflict"], told["overruled"], told["first_gate"]) == (
+        "already_checked_in",
+        True,
+        True,
+        "Cổng A",
+    )
+    # The JSON answer keeps milliseconds.
+    assert abs(datetime.fromisoformat(told["first_at"]) - datetime.fromisoformat(at_a["scanned_at"])) < timedelta(
+        milliseconds=1
+    )
+    # The same batch sent again (the answer was lost): the device is told the same, nothing recorded twice.
+    assert post(staff_client, batch(at_b, device="may-b")).json()["results"][0] == told
     conflict = CheckInConflict.objects.get()
     admission = CheckIn.objects.get()
     assert (conflict.check_in, conflict.participant, conflict.first_gate, conflict.second_gate) == (
@@ -299,7 +311,7 @@ def test_sync_by_name_admits_at_the_original_time_and_logs_an_empty_code(staff_c
 
     response = post(staff_client, batch(item))
 
-    assert response.json() == {"results": [{"client_id": item["client_id"], "result": "admitted", "conflict": False}]}
+    assert response.json() == {"results": [{"client_id": item["client_id"], "result": "admitted", **STANDS}]}
     admission = CheckIn.objects.get()
     assert (admission.participant, admission.gate, admission.checked_in_by) == (cuong, "Cổng A", door_staff)
     assert admission.checked_in_at == datetime.fromisoformat(item["scanned_at"])
@@ -326,9 +338,7 @@ def test_sync_by_name_ignores_the_badge_version(staff_client, holder):
     assert answer["results"][0]["result"] == "admitted"
 
 
-def test_sync_by_name_of_another_events_participant_is_invalid_and_the_batch_goes_on(
-    staff_client, holder, other_event
-):
+def test_sync_by_name_of_another_events_participant_is_invalid_and_the_batch_goes_on(staff_client, holder, other_event):
     stranger = make_participant(other_event, full_name="Võ Thị Sáu", status=ParticipantStatus.APPROVED)
     missing = {**by_name(holder, minutes_ago=5), "participant": 999999}
     items = [by_name(stranger, minutes_ago=6), missing, by_name(holder, minutes_ago=4)]
@@ -364,11 +374,13 @@ def test_sync_by_name_after_a_badge_scan_at_another_device_is_a_conflict(staff_c
     post(staff_client, batch(badge_at_a, device="may-a"))
     answer = post(staff_client, batch(name_at_b, device="may-b")).json()
 
-    assert answer["results"][0] | {"client_id": ""} == {
-        "client_id": "",
-        "result": "already_checked_in",
-        "conflict": True,
-    }
+    told = answer["results"][0]
+    assert (told["result"], told["conflict"], told["overruled"], told["first_gate"]) == (
+        "already_checked_in",
+        True,
+        True,
+        "Cổng A",
+    )
     conflict = CheckInConflict.objects.get()
     assert (conflict.participant, conflict.first_device, conflict.second_device) == (holder, "may-a", "may-b")
     assert conflict.second_at == datetime.fromisoformat(name_at_b["scanned_at"])
@@ -503,7 +515,10 @@ def test_organizer_marks_a_conflict_reviewed_in_the_admin_and_it_leaves_arrivals
     conflict.refresh_from_db()
     assert answer.status_code == 302
     assert (conflict.reviewed_by, conflict.reviewed_at is not None) == (organizer, True)
-    assert AuditEntry.objects.filter(action="ticketing.check_in.conflict_reviewed", object_id=str(conflict.pk)).count() == 1
+    assert (
+        AuditEntry.objects.filter(action="ticketing.check_in.conflict_reviewed", object_id=str(conflict.pk)).count()
+        == 1
+    )
     assert organizer_client.get("/api/v1/checkin/arrivals", {"event": "kol-2027"}).json()["conflicts"] == []
     # Marking again changes nothing and logs nothing more.
     organizer_client.post(changelist, {"action": "mark_reviewed", "_selected_action": [conflict.pk]})

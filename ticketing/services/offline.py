@@ -90,9 +90,38 @@ def _readable(scan):
 
 @dataclasses.dataclass(frozen=True)
 class SyncOutcome:
+    """The server's answer to one synced scan, for the device to tell its door staff.
+
+    `conflict`: the holder had already been admitted at another door (a CheckInConflict,
+    `first_gate`/`first_at` say where and when). `overruled`: the device let the holder in but the
+    rule, applied now at the scan's time, did not: a conflict, a full session door (`no_seat`), a
+    badge replaced or a ticket no longer valid; door staff should find that person.
+    """
+
     client_id: uuid.UUID
     result: str
     conflict: bool
+    overruled: bool = False
+    first_gate: str | None = None
+    first_at: datetime.datetime | None = None
+
+
+# An offline admission the server answers with one of these stands (already_checked_in: the same device
+# or person twice, no conflict).
+STANDING = (ScanResult.ADMITTED, ScanResult.ALREADY_CHECKED_IN)
+
+
+def _answer(client_id, *, offline_result, result, conflict):
+    """The SyncOutcome of a scan from what was stored for it; `conflict` is its CheckInConflict or None."""
+    admitted_offline = offline_result == ScanResult.ADMITTED
+    return SyncOutcome(
+        client_id,
+        result,
+        conflict is not None,
+        overruled=admitted_offline and (conflict is not None or result not in STANDING),
+        first_gate=conflict.first_gate if conflict else None,
+        first_at=conflict.first_at if conflict else None,
+    )
 
 
 def sync_scans(*, event_slug, device_id, scans, by, device=None, now=None):
@@ -128,7 +157,12 @@ def _apply(scan, *, event, device_id, by, device, now):
         except IntegrityError:
             # Sent before (a resent batch): the first answer stands, nothing is applied again.
             stored = OfflineScan.objects.get(device_id=device_id, client_id=scan.client_id)
-            return SyncOutcome(scan.client_id, stored.result, stored.conflict)
+            return _answer(
+                scan.client_id,
+                offline_result=stored.offline_result,
+                result=stored.result,
+                conflict=_stored_conflict(stored) if stored.conflict else None,
+            )
         outcome, event_id, participant_id = _verdict(scan, event, at, by, device)
         conflict = _conflict(scan, outcome, claimed, device_id, by)
         log = checkin.log_scan(
@@ -146,7 +180,17 @@ def _apply(scan, *, event, device_id, by, device, now):
         OfflineScan.objects.filter(pk=claimed.pk).update(
             result=outcome.result, conflict=conflict is not None, check_in_id=outcome.check_in_id, scan_log=log
         )
-    return SyncOutcome(scan.client_id, outcome.result, conflict is not None)
+    return _answer(scan.client_id, offline_result=scan.offline_result, result=outcome.result, conflict=conflict)
+
+
+def _stored_conflict(stored):
+    """The CheckInConflict an earlier sync of this scan recorded (same device, scan time and door)."""
+    return CheckInConflict.objects.filter(
+        event_id=stored.event_id,
+        second_device=stored.device_id,
+        second_at=stored.scanned_at,
+        session_id=stored.session_id,
+    ).first()
 
 
 def _verdict(scan, event, at, by, device):
