@@ -135,6 +135,9 @@ URLS = {
     "ticketing:choose_transfer": public("POST", 302),
     "ticketing:cancel": public("POST", 302),
     "ticketing:receipt": public(status=404),  # unpaid order: no receipt for anyone
+    "ticketing:attendees": public(),  # changing one needs the buyer's proof besides (tests/ticketing/test_handover.py)
+    "ticketing:attendees_link": public("POST", 302),  # the link goes to the buyer's address, not the caller
+    "ticketing:holder_proof": public(status=302),  # the signed link e-mailed to the buyer is the credential
     "ticketing:waitlist_join": public(),
     "ticketing:waitlist_joined": public(),
     "ticketing:waitlist_entry": public(),
@@ -343,6 +346,11 @@ class World:
 
         return self.lazy("order", lambda: place_order(self.event, make_business_type(self.event)))
 
+    def buyer_link_signature(self):
+        from ticketing.services import handover
+
+        return handover.buyer_link_path(self.order).rstrip("/").rsplit("/", 1)[-1]
+
     @property
     def waitlist_entry(self):
         from tests.ticketing.factories import make_business_type
@@ -510,6 +518,7 @@ PARAMS_BY_URL = {
         for name in ("detail", "edit", "progress", "send", "retry", "release")
     },
     "declarations:kiosk_confirm": {"token": lambda w: w.kiosk_token(w.a)},
+    "ticketing:holder_proof": {"signed": lambda w: w.buyer_link_signature()},
     **{
         f"ticketing:waitlist_{name}": {"token": lambda w: w.waitlist_entry.token}
         for name in ("entry", "confirm", "leave", "buy")

@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from events.declarations import pins
 from events.declarations import selectors as declaration_selectors
 from events.mail import send_participant_mail
+from events.models import Participant
 
 from . import services
 from .models import Badge, DeskPrint, Order, PrintJob, WaitingListEntry
 from .pdf import render_receipt
 from .selectors import bank_account
-from .services import desk, waitlist
+from .services import desk, handover, waitlist
 from .services.orders import expire_orders as expire
 
 
@@ -160,3 +161,25 @@ def send_waitlist_lapsed(entry_id):
 def advance_waiting_lists():
     """The scheduled sweep: lapsed offers pass on, free seats are offered (see apps.py for the schedule)."""
     return waitlist.advance_waiting_lists()
+
+
+def send_pass_handed_on(participant_id, order_id):
+    """Tell a former holder that the buyer handed their pass to someone else and their badge is void."""
+    participant = Participant.objects.select_related("event").get(pk=participant_id)
+    order = Order.objects.get(pk=order_id)
+    with translation.override(participant.language):
+        subject = _("Your pass was handed to someone else")
+    send_participant_mail(participant, "pass_handed_on", subject, extra={"order": order})
+
+
+def send_holder_change_link(order_id):
+    """E-mail the buyer the link that lets a browser change the order's attendees (proof of the address)."""
+    order = Order.objects.select_related("event").get(pk=order_id)
+    link = settings.SITE_URL + handover.buyer_link_path(order)
+    with translation.override(order.language or "vi"):
+        subject = _("%(event)s: change the attendees of order %(code)s") % {
+            "event": order.event.name,
+            "code": order.code,
+        }
+        body = render_to_string("emails/holder_change_link.txt", {"order": order, "event": order.event, "link": link})
+    EmailMessage(subject=subject, body=body, to=[order.buyer_email]).send()

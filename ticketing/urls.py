@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import checkin_views, views, waitlist_views
+from . import checkin_views, holder_views, views, waitlist_views
 
 app_name = "ticketing"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("orders/<str:token>/pay/card/", views.pay_by_card, name="pay_by_card"),
     path("orders/<str:token>/cancel/", views.cancel, name="cancel"),
     path("orders/<str:token>/receipt.pdf", views.receipt, name="receipt"),
+    path("orders/<str:token>/attendees/", holder_views.attendees, name="attendees"),
+    path("orders/<str:token>/attendees/link/", holder_views.send_proof, name="attendees_link"),
+    path("orders/<str:token>/attendees/proof/<str:signed>/", holder_views.proof, name="holder_proof"),
     path("e/<slug:slug>/tickets/waiting-list/", waitlist_views.join, name="waitlist_join"),
     path("e/<slug:slug>/tickets/waiting-list/joined/", waitlist_views.joined, name="waitlist_joined"),
     path("waiting-list/<str:token>/", waitlist_views.entry_page, name="waitlist_entry"),

@@ -33,7 +33,7 @@ from .errors import MISSING_PRINT_FILE, NoValidTicket
 from .forms import BuyerForm, pass_formset
 from .models import PrintJob
 from .pdf import render_receipt
-from .services import devices, payments, transfers
+from .services import devices, handover, payments, transfers
 from .services import orders as order_services
 
 
@@ -170,6 +170,7 @@ def order_page(request, token):
         "qr_png": qr_png,
         "card_available": stripe_gateway.is_configured(),
         "transfers_automatic": transfers.is_automatic(),
+        "may_hand_over": handover.may_hand_over(order),
     }
     response = render(request, "ticketing/order.html", context)
     # The address is the buyer's key: never sent to another site ("same-origin": with no referrer

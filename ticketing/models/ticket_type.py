@@ -55,6 +55,15 @@ class TicketType(models.Model):
     quotas = models.ManyToManyField(Quota, related_name="ticket_types", verbose_name=_("quotas"))
     max_per_order = models.PositiveSmallIntegerField(_("maximum per order"), default=10)
     active = models.BooleanField(_("active"), default=True)
+    holder_changes_until = models.DateTimeField(
+        _("attendee changes until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Until then the buyer of a business order may hand a pass of this type to someone else "
+            "(a name change). Empty: passes of this type cannot be handed on."
+        ),
+    )
 
     class Meta:
         verbose_name = _("ticket type")
@@ -80,6 +89,11 @@ class TicketType(models.Model):
 
     def category_labels(self):
         return [str(Category(value).label) for value in self.categories if value in Category.values]
+
+    def holders_may_change(self, now=None):
+        """Whether the buyer may still hand a pass of this type to someone else (ticketing.services.handover)."""
+        now = now or timezone.now()
+        return self.holder_changes_until is not None and now < self.holder_changes_until
 
     def on_sale(self, now=None):
         now = now or timezone.now()

@@ -83,6 +83,10 @@ class ScanOutcome:
             # Erasure voids the badge (ticketing.privacy.erase); "replaced by a newer one" would send
             # door staff looking for a badge that does not exist.
             return str(_("This badge is void: its holder's registration was erased. Do not admit."))
+        if self.result == ScanResult.REVOKED and not getattr(self.participant, "ticket_valid", True):
+            # An old badge of a pass handed to someone else (services.handover), or of a cancelled pass:
+            # there is no newer badge of this person to look for.
+            return str(_("This badge is void: its pass was handed to someone else or cancelled. Do not admit."))
         return str(_messages()[self.result])
 
 
