@@ -2,8 +2,8 @@
 # One entry point for a fresh Debian/Ubuntu machine with Python 3.11+:
 #   bash run.sh start   set up, seed the demo and start the web server + job worker
 #   bash run.sh test    set up and run the whole test suite
-#   bash run.sh lint    check the floors (import-linter) and the lint (ESLint on static/ from the npm
-#                       packages pinned in package-lock.json)
+#   bash run.sh lint    check the floors (import-linter) and the lint (ruff check, ruff format --check;
+#                       ESLint on static/ from the npm packages pinned in package-lock.json)
 #   bash run.sh bench   set up and run the benchmark (prints a table; --quick: small counts, as CI runs it;
 #                       --json FILE: also keep the results; scenario names to run only those)
 set -euo pipefail
@@ -125,11 +125,13 @@ INFO
     "$PY" -m pytest "$@"
     ;;
   lint)
-    # The floors (import-linter contract in pyproject.toml), then ESLint on static/
-    # (eslint.config.js); CI runs this before the suites.
+    # The floors (import-linter contracts in pyproject.toml) and ruff's lint and format, configured
+    # there too, then ESLint on static/ (eslint.config.js); CI runs this before the suites.
     install_system_packages $APP_PACKAGES
     setup_python
     "$VENV/bin/lint-imports"
+    "$VENV/bin/ruff" check .
+    "$VENV/bin/ruff" format --check .
     setup_node
     npx --no-install eslint static
     ;;

@@ -50,12 +50,20 @@ from sessions.floor import services, wall
 
 phones, seconds = int(os.environ["BENCH_PHONES"]), int(os.environ["BENCH_SECONDS"])
 today = timezone.localdate()
-event = Event.objects.create(slug="floor-bench", name_vi="Hội nghị KOL", start_date=today, end_date=today, status=EventStatus.PUBLISHED)
+event = Event.objects.create(
+    slug="floor-bench", name_vi="Hội nghị KOL", start_date=today, end_date=today, status=EventStatus.PUBLISHED
+)
 room = Room.objects.create(event=event, name_vi="Hội trường Thống Nhất", capacity=800)
 now = timezone.now()
-session = Session.objects.create(event=event, room=room, title_vi="Bàn tròn mở", format="roundtable", starts_at=now, ends_at=now + timedelta(hours=2))
+session = Session.objects.create(
+    event=event, room=room, title_vi="Bàn tròn mở", format="roundtable",
+    starts_at=now, ends_at=now + timedelta(hours=2),
+)
 publish_agenda(event=event, by=User.objects.create_superuser("bench", password="bench-only"))
-Participant.objects.bulk_create(Participant(event=event, full_name=f"Đại biểu {n}", email=f"db{n}@example.vn", status=ParticipantStatus.APPROVED) for n in range(phones + seconds + 1))
+Participant.objects.bulk_create(
+    Participant(event=event, full_name=f"Đại biểu {n}", email=f"db{n}@example.vn", status=ParticipantStatus.APPROVED)
+    for n in range(phones + seconds + 1)
+)
 people = list(Participant.objects.filter(event=event).order_by("pk"))
 asker = people.pop()
 questions = []

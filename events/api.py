@@ -34,6 +34,7 @@ from .schemas import (
 
 router = Router(tags=["events"])
 
+
 @router.get("/events", response=list[EventOut], auth=None, summary="Published events")
 def list_events(request):
     """Every published event with its dates, venue and time zone; no login needed."""

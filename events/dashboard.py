@@ -66,9 +66,7 @@ def registrations_over_time(event):
     )
     counts = {(row["day"], row["category"]): row["count"] for row in rows}
     days = sorted({day for day, _category in counts})
-    series = [
-        Series(str(label), [counts.get((day, value), 0) for day in days]) for value, label in Category.choices
-    ]
+    series = [Series(str(label), [counts.get((day, value), 0) for day in days]) for value, label in Category.choices]
     return Figure(
         key="registrations",
         title=_("Registrations over time by category"),
@@ -82,9 +80,7 @@ def registrations_over_time(event):
 
 def applications_by_status(event):
     """How many participants are in each status, pending approval first (one query)."""
-    counts = dict(
-        Participant.objects.filter(event=event).values_list("status").annotate(count=Count("pk")).order_by()
-    )
+    counts = dict(Participant.objects.filter(event=event).values_list("status").annotate(count=Count("pk")).order_by())
     statuses = [ParticipantStatus.PENDING, *(s for s in ParticipantStatus if s != ParticipantStatus.PENDING)]
     return Figure(
         key="approvals",

@@ -77,11 +77,15 @@ class Hook:
             if existing.name == receiver.name and existing.key == key:
                 raise ImproperlyConfigured(f"{self.name}: {receiver.name} is connected twice")
             if self.single and existing.key == key:
-                raise ImproperlyConfigured(f"{self.name} takes one receiver{' per key' if self.keyed else ''}: "
-                                           f"{existing.name} is connected, {receiver.name} cannot be")
+                raise ImproperlyConfigured(
+                    f"{self.name} takes one receiver{' per key' if self.keyed else ''}: "
+                    f"{existing.name} is connected, {receiver.name} cannot be"
+                )
             if self.ordered and existing.order == receiver.order:
-                raise ImproperlyConfigured(f"{self.name}: {receiver.name} and {existing.name} both take order "
-                                           f"{receiver.order}; give each its own place")
+                raise ImproperlyConfigured(
+                    f"{self.name}: {receiver.name} and {existing.name} both take order "
+                    f"{receiver.order}; give each its own place"
+                )
         self._receivers.append(receiver)
         if self.ordered:
             self._receivers.sort(key=lambda item: item.order)
@@ -325,8 +329,9 @@ RECIPIENT_FILTERS = Hook(
     "recipient_filters",
     """
     Carries (participants, value), keyed by filter name ("ticket_type", "session"). Fired (read) when
-    the organizers' e-mail compose page and a campaign's recipient query are built. A receiver is apply(participants, value) ->
-    narrowed queryset, connected with a label and choices(event) -> [(value, label)]. One per key.
+    the organizers' e-mail compose page and a campaign's recipient query are built. A receiver is
+    apply(participants, value) -> narrowed queryset, connected with a label and
+    choices(event) -> [(value, label)]. One per key.
     Order: by `order` on the compose page. A filter connected with `reminder_value` also chooses who
     gets the day-before reminder (ticketing's "holders of a valid ticket"); else the approved do.
     """,
@@ -465,7 +470,8 @@ PERSONAL_DATA_ERASERS = Hook(
     "personal_data_erasers",
     """
     Carries (participant), the participant row already blanked. Fired inside the erasure's
-    transaction (a request with nothing to check, an organizer's completion, the retention job). A receiver blanks or deletes what its app keeps about that person (badges, order names,
+    transaction (a request with nothing to check, an organizer's completion, the retention job). A
+    receiver blanks or deletes what its app keeps about that person (badges, order names,
     reservations) and gives back what they held (seats). Order: connection order.
     """,
     via="run_personal_data_erasers",
@@ -596,7 +602,6 @@ def session_doors(event):
     """The sessions of an event a scanner can choose as its door (none without a receiver)."""
     funcs = SESSION_DOORS.receivers()
     return funcs[0](event) if funcs else []
-
 
 
 EVENT_MOVED = Hook(

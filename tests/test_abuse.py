@@ -170,7 +170,10 @@ def test_health_reports_database_and_cache_without_auth(client, db):
     response = client.get("/health")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": True, "cache": True, "media": True, "worker": True}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": True, "cache": True, "media": True, "worker": True},
+    }
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,6 @@ from events.permissions import (
     MANAGE_BADGES,
     READ_ARRIVALS,
     READ_PARTICIPANTS,
-    READ_SIGNATURES,
     SCAN,
     TOKEN_SCOPES,
     UNDO_SCAN,
@@ -235,9 +234,7 @@ API_OPERATIONS = {
     "verify_declaration_chain": expect("GET", **PUBLIC_API),
     "read_my_badge": expect("GET", **REGISTRATION_TOKEN_ONLY),
     "download_my_badge_pdf": expect("GET", **REGISTRATION_TOKEN_ONLY),
-    "read_participant_badge": expect(
-        "GET", 403, anon=401, attendee=401, organizer=200, tokens={MANAGE_BADGES: 200}
-    ),
+    "read_participant_badge": expect("GET", 403, anon=401, attendee=401, organizer=200, tokens={MANAGE_BADGES: 200}),
     "download_participant_badge_pdf": expect(
         "GET", 403, anon=401, attendee=401, organizer=200, tokens={MANAGE_BADGES: 200}
     ),
@@ -285,16 +282,10 @@ API_OPERATIONS = {
     "list_agenda_versions": expect("GET", **PUBLIC_API),
     "read_agenda_draft": expect("GET", 403, anon=401, attendee=401, organizer=200, tokens={WRITE_AGENDA: 200}),
     # The body's times are backwards, so an allowed caller gets 400 and nothing is saved.
-    "create_session": expect(
-        "POST", 403, anon=401, attendee=401, organizer=400, tokens={WRITE_AGENDA: 400}
-    ),
-    "update_session": expect(
-        "PATCH", 403, anon=401, attendee=401, organizer=200, tokens={WRITE_AGENDA: 200}
-    ),
+    "create_session": expect("POST", 403, anon=401, attendee=401, organizer=400, tokens={WRITE_AGENDA: 400}),
+    "update_session": expect("PATCH", 403, anon=401, attendee=401, organizer=200, tokens={WRITE_AGENDA: 200}),
     # The organizer removes the session; the token then finds nothing (404).
-    "delete_session": expect(
-        "DELETE", 403, anon=401, attendee=401, organizer=204, tokens={WRITE_AGENDA: 404}
-    ),
+    "delete_session": expect("DELETE", 403, anon=401, attendee=401, organizer=204, tokens={WRITE_AGENDA: 404}),
     # Nothing changed since the world published the agenda: allowed callers get 409.
     "publish_agenda": expect("POST", 403, anon=401, attendee=401, organizer=409, tokens={WRITE_AGENDA: 409}),
     "reserve_seat": expect("POST", **REGISTRATION_TOKEN_ONLY),
@@ -402,7 +393,8 @@ class World:
         from sessions.floor import services
 
         return self.lazy(
-            "floor_poll", lambda: services.create_poll(session=self.session, question="Đồng ý?", options=["Có", "Không"])
+            "floor_poll",
+            lambda: services.create_poll(session=self.session, question="Đồng ý?", options=["Có", "Không"]),
         )
 
     def wall_token(self):
@@ -459,7 +451,9 @@ class World:
     def device_token(self):
         from ticketing.services import devices
 
-        return self.lazy("device_token", lambda: devices.create_scanner_device(event=self.event, name="Cổng A", by=self.organizer)[0])
+        return self.lazy(
+            "device_token", lambda: devices.create_scanner_device(event=self.event, name="Cổng A", by=self.organizer)[0]
+        )
 
     def opt_out_token(self, participant):
         from events.campaigns.services import opt_out_url
@@ -544,7 +538,10 @@ BODIES = {
     "print_badge_on_arrival": lambda w: {"code": "KHONG-PHAI-MA", "gate": "Bàn in", "event": w.event.slug},
     "print_badge_by_name": lambda w: {"participant": w.b.pk, "gate": "Bàn in", "event": w.event.slug, "mode": "print"},
     "register_walk_in": lambda w: {
-        "gate": "Bàn in", "event": w.event.slug, "full_name": "Khách Vãng Lai", "email": "khach@example.vn",
+        "gate": "Bàn in",
+        "event": w.event.slug,
+        "full_name": "Khách Vãng Lai",
+        "email": "khach@example.vn",
         "category": "khong-ro",
     },  # fmt: skip
     "create_session": lambda w: {
@@ -573,7 +570,10 @@ def fill(name, parameters, world):
 
 
 def walk_urls(resolver=None, namespace="", parameters=()):
-    """(name, URL parameters) for every named URL pattern, recursively, e.g. ("events:register", ("slug", "category"))."""
+    """(name, URL parameters) for every named URL pattern, recursively.
+
+    For example ("events:register", ("slug", "category")).
+    """
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         inner_parameters = (*parameters, *entry.pattern.regex.groupindex)
@@ -581,7 +581,10 @@ def walk_urls(resolver=None, namespace="", parameters=()):
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             yield from walk_urls(entry, inner, inner_parameters)
         elif isinstance(entry, URLPattern):
-            yield f"{namespace}{entry.name}" if entry.name else f"{namespace}<unnamed {entry.pattern}>", inner_parameters
+            yield (
+                f"{namespace}{entry.name}" if entry.name else f"{namespace}<unnamed {entry.pattern}>",
+                inner_parameters,
+            )
 
 
 def html_url_names():
@@ -723,7 +726,12 @@ def admin_changelists():
 def test_admin_sends_anonymous_and_non_staff_to_its_login(name, world):
     observed = observe(world, ("anon", "attendee", "door", "supervisor"), "GET", reverse(name))
 
-    assert observed == {"anon": "admin_login", "attendee": "admin_login", "door": "admin_login", "supervisor": "admin_login"}
+    assert observed == {
+        "anon": "admin_login",
+        "attendee": "admin_login",
+        "door": "admin_login",
+        "supervisor": "admin_login",
+    }
 
 
 # --- An attendee never reaches another attendee's records ---------------------------------

@@ -152,9 +152,7 @@ def test_every_operation_answers_within_its_schema(caller, keep_test_connection)
 
 
 def fuzz_operation(operation, world):
-    strategy = st.one_of(
-        operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)
-    )
+    strategy = st.one_of(operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE))
 
     @settings(
         max_examples=EXAMPLES,
@@ -166,7 +164,7 @@ def fuzz_operation(operation, world):
     )
     @given(case=strategy, data=st.data())
     def run(case, data):
-        for name, value in list((case.path_parameters or {}).items()):
+        for name in list(case.path_parameters or {}):
             choices = world.known.get(name)
             if choices and data.draw(st.booleans()):
                 case.path_parameters[name] = data.draw(st.sampled_from(choices))

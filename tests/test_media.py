@@ -70,7 +70,10 @@ def test_health_reports_media_that_cannot_be_written_and_stays_up(client, read_o
     response = client.get("/health")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "degraded", "checks": {"database": True, "cache": True, "media": False, "worker": True}}
+    assert response.json() == {
+        "status": "degraded",
+        "checks": {"database": True, "cache": True, "media": False, "worker": True},
+    }
 
 
 @pytest.mark.parametrize("storage", ["read_only_media", "full_media"])

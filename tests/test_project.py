@@ -283,12 +283,19 @@ def test_vietnamese_dates_and_numbers_follow_vietnamese_conventions():
 def test_collectstatic_with_the_production_storage_succeeds(tmp_path):
     """`run.sh start` and deployments run collectstatic with hashed names; a vendored file that
     points at a missing file (a source map, say) makes it fail, so run it here as they do."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "conference.settings", "DATA_DIR": str(tmp_path),
-           "STATIC_MANIFEST": "1"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "conference.settings",
+        "DATA_DIR": str(tmp_path),
+        "STATIC_MANIFEST": "1",
+    }
     for name in ("DATABASE_URL", "REDIS_URL", "STATIC_ROOT"):
         env.pop(name, None)
     result = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, capture_output=True,
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
         text=True,
     )
     assert result.returncode == 0, result.stderr[-2000:]

@@ -77,7 +77,11 @@ def _start_cluster(tmp_path):
     }
     log = open(tmp_path / "qcluster.log", "w")  # noqa: SIM115 - closed with the process below
     process = subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [sys.executable, "manage.py", "qcluster"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     return process, log

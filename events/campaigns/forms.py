@@ -22,7 +22,10 @@ class CampaignForm(forms.ModelForm):
         model = Campaign
         fields = ["subject_vi", "body_vi", "subject_en", "body_en", "essential"]
         widgets = {"body_vi": forms.Textarea(attrs={"rows": 10}), "body_en": forms.Textarea(attrs={"rows": 10})}
-        help_texts = {"body_vi": placeholders.HELP, "body_en": _("Optional; English readers get Vietnamese without it.")}
+        help_texts = {
+            "body_vi": placeholders.HELP,
+            "body_en": _("Optional; English readers get Vietnamese without it."),
+        }
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)

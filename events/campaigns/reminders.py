@@ -48,9 +48,16 @@ def reminder_campaign(event):
     try:
         with transaction.atomic():
             return Campaign.objects.create(
-                event=event, kind=CampaignKind.REMINDER, essential=True, filters=reminder_filters(),
-                subject_vi=subject_vi, body_vi=body_vi, subject_en=subject_en, body_en=body_en,
-                status=CampaignStatus.SENDING, queued_at=timezone.now(),
+                event=event,
+                kind=CampaignKind.REMINDER,
+                essential=True,
+                filters=reminder_filters(),
+                subject_vi=subject_vi,
+                body_vi=body_vi,
+                subject_en=subject_en,
+                body_en=body_en,
+                status=CampaignStatus.SENDING,
+                queued_at=timezone.now(),
             )
     except IntegrityError:
         return Campaign.objects.get(event=event, kind=CampaignKind.REMINDER)

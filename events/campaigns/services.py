@@ -311,4 +311,3 @@ def opt_out(participant):
             participant=participant, purpose=ConsentPurpose.UPDATES, withdrawn_at__isnull=True
         ).update(withdrawn_at=timezone.now())
     return record
-

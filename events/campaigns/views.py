@@ -62,7 +62,10 @@ def campaign_compose(request, slug, pk=None):
     if request.method == "POST" and form.is_valid():
         try:
             campaign = services.save_draft(
-                event=event, fields=form.campaign_fields(), filters=form.chosen_filters(), by=request.user,
+                event=event,
+                fields=form.campaign_fields(),
+                filters=form.chosen_filters(),
+                by=request.user,
                 campaign=campaign,
             )
         except DomainError as error:
@@ -136,7 +139,8 @@ def _act(request, campaign, action, done):
     return redirect("campaigns:detail", slug=campaign.event.slug, pk=campaign.pk)
 
 
-@csrf_exempt  # RFC 8058: mail clients POST the one-click opt-out without a CSRF token; the signed link is the credential
+# RFC 8058: mail clients POST the one-click opt-out without a CSRF token; the signed link is the credential.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def opt_out(request, token):
     """GET asks to confirm (link scanners open links without meaning it); POST records the opt-out."""

@@ -1,6 +1,5 @@
 """Public agenda pages in Vietnamese and English, search, and the attendee's own agenda."""
 
-
 import pytest
 
 from sessions import services

@@ -28,8 +28,7 @@ def axe_violations(page):
         " runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
     )
     found = [
-        f"{v['impact']}: {v['id']} {v['help']} @ {[n['target'] for n in v['nodes']][:5]}"
-        for v in result["violations"]
+        f"{v['impact']}: {v['id']} {v['help']} @ {[n['target'] for n in v['nodes']][:5]}" for v in result["violations"]
     ]
     for line in found:
         print(page.url, line)

@@ -13,7 +13,7 @@ from django.test import Client
 from events.links import magic_link
 from sessions import services as agenda_services
 from tests.agenda.factories import make_room, make_session, make_speaker
-from tests.browser.support import open_personal_link, SCREENSHOTS, axe_violations
+from tests.browser.support import SCREENSHOTS, axe_violations, open_personal_link
 from tests.events.conftest import make_declaration
 from tests.events.factories import make_participant
 

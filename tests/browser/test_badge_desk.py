@@ -71,7 +71,7 @@ def cups_pdf():
                 break
             time.sleep(0.1)
     if subprocess.run(["lpstat", "-p", PRINTER], capture_output=True, check=False).returncode != 0:
-        ppd = (glob.glob("/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd") or glob.glob("/usr/share/ppd/cups-pdf/*.ppd"))
+        ppd = glob.glob("/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd") or glob.glob("/usr/share/ppd/cups-pdf/*.ppd")
         if not ppd:
             _cups_unavailable("cups-pdf's PPD is not installed")
         subprocess.run(["lpadmin", "-p", PRINTER, "-v", "cups-pdf:/", "-E", "-P", ppd[0]], check=True,

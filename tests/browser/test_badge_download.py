@@ -4,10 +4,10 @@ import pytest
 
 from events import links
 from events.enums import ParticipantStatus
+from tests.browser.support import open_personal_link
 from tests.events.factories import make_participant
 from ticketing import codes
 from ticketing.models import Badge, EventKey
-from tests.browser.support import open_personal_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -33,9 +33,7 @@ def holder(event, name, **fields):
 
 @pytest.fixture
 def badge(open_event):
-    return holder(
-        open_event, "Trần Thị Thu Hằng", organization="Công ty Truyền thông Sao Việt", category=Category.KOL
-    )
+    return holder(open_event, "Trần Thị Thu Hằng", organization="Công ty Truyền thông Sao Việt", category=Category.KOL)
 
 
 def sign_in(context, live_server, user):

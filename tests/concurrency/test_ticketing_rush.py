@@ -59,7 +59,11 @@ def order_body(ticket_type, index, voucher=""):
     return {
         "buyer": {**BUYER, "email": f"mua{index}@example.vn"},
         "passes": [
-            {"ticket_type": ticket_type.pk, "attendee_name": person_name(index), "attendee_email": f"k{index}@example.vn"}
+            {
+                "ticket_type": ticket_type.pk,
+                "attendee_name": person_name(index),
+                "attendee_email": f"k{index}@example.vn",
+            }
         ],
         "voucher": voucher,
         "attendees_consent": True,

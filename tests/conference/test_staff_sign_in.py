@@ -11,7 +11,6 @@ from tests.conftest import _user
 SIGN_IN = "/staff/"
 
 
-
 @pytest.fixture(autouse=True)
 def fresh_limits():
     from django.core.cache import cache
@@ -19,6 +18,7 @@ def fresh_limits():
     cache.clear()
     yield
     cache.clear()
+
 
 @pytest.fixture
 def supervisor(db):
@@ -103,9 +103,16 @@ def test_sign_out(client, event, door_staff):
 
 @pytest.mark.parametrize(
     "url_name",
-    ["ticketing:scanner", "events:organizer_home", "events:dashboard",
-     "agenda:builder", "campaigns:list", "declarations:kiosk_index",
-     "ticketing:arrivals", "ticketing:scanner_devices"],
+    [
+        "ticketing:scanner",
+        "events:organizer_home",
+        "events:dashboard",
+        "agenda:builder",
+        "campaigns:list",
+        "declarations:kiosk_index",
+        "ticketing:arrivals",
+        "ticketing:scanner_devices",
+    ],
 )
 def test_no_staff_page_sends_anyone_to_the_admin_login(client, event, url_name):
     response = client.get(reverse(url_name, args=[event.slug]))

@@ -199,9 +199,7 @@ def test_export_csv_keeps_the_day_first_text_date(organizer_client, event):
     import datetime
 
     person = make_participant(event, full_name="Huỳnh Ưng Phước")
-    Participant.objects.filter(pk=person.pk).update(
-        created_at=datetime.datetime(2027, 6, 3, 9, 5, tzinfo=datetime.UTC)
-    )
+    Participant.objects.filter(pk=person.pk).update(created_at=datetime.datetime(2027, 6, 3, 9, 5, tzinfo=datetime.UTC))
 
     response = run_action(organizer_client, "export_csv", Participant.objects.all())
 

@@ -48,7 +48,10 @@ def test_a_known_email_answers_exactly_like_a_new_one(client, event, django_capt
         again = post_json(client, url(event), api_registration(email="THAO.TRAN@example.vn", full_name="Kẻ Mạo Danh"))
     assert (first.status_code, first.json()) == (again.status_code, again.json())
     assert Participant.objects.get().full_name == "Trần Thị Phương Thảo"
-    assert [m.subject.split(": ", 1)[1] for m in mail.outbox] == ["Đăng ký của bạn: Đang chờ duyệt", "Bạn đã đăng ký rồi"]
+    assert [m.subject.split(": ", 1)[1] for m in mail.outbox] == [
+        "Đăng ký của bạn: Đang chờ duyệt",
+        "Bạn đã đăng ký rồi",
+    ]
 
 
 def test_the_emailed_link_exchanges_once_for_the_owner_token(client, event):
@@ -57,7 +60,10 @@ def test_the_emailed_link_exchanges_once_for_the_owner_token(client, event):
     first = post_json(client, f"/api/v1/events/{event.slug}/registration/token", {"link": link})
     second = post_json(client, f"/api/v1/events/{event.slug}/registration/token", {"link": link})
     assert first.status_code == 200
-    assert (first.json()["token"], first.json()["registration"]["full_name"]) == (participant.token, participant.full_name)
+    assert (first.json()["token"], first.json()["registration"]["full_name"]) == (
+        participant.token,
+        participant.full_name,
+    )
     assert (second.status_code, second.json()["code"]) == (400, "link_used")
 
 

@@ -15,7 +15,9 @@ def test_last_used_is_written_at_most_once_a_minute(client, door_staff):
 
     def scan():
         body = '{"code": "KHONG-PHAI-MA", "gate": "Cổng A"}'
-        answer = client.post("/api/v1/checkin/scan", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {secret}")
+        answer = client.post(
+            "/api/v1/checkin/scan", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {secret}"
+        )
         assert answer.status_code == 200
         return ApiToken.objects.get(pk=token.pk).last_used_at
 

@@ -69,7 +69,10 @@ def test_mass_email_with_three_failures_then_retry_reaches_everyone_once(
     assert len(mail.outbox) == 497
     assert services.progress(campaign)[DeliveryStatus.FAILED] == 3
     assert (campaign.status, campaign.recipients_total, campaign.sent_count, campaign.failed_count) == (
-        CampaignStatus.FINISHED, 500, 497, 3,
+        CampaignStatus.FINISHED,
+        500,
+        497,
+        3,
     )
     failed = Delivery.objects.get(campaign=campaign, participant__email="khach7@example.vn")
     assert (failed.attempts, failed.error) == (1, "SMTPServerDisconnected: Connection unexpectedly closed")
@@ -149,7 +152,9 @@ def test_placeholders_are_filled_in_each_recipients_language(event, organizer, d
     _send(_draft(event, organizer), django_capture_on_commit_callbacks)
 
     by_address = {message.to[0]: message for message in mail.outbox}
-    assert by_address["thao@example.vn"].subject == "Thông báo thay đổi chương trình Hội nghị KOL toàn quốc lần thứ nhất"
+    assert (
+        by_address["thao@example.vn"].subject == "Thông báo thay đổi chương trình Hội nghị KOL toàn quốc lần thứ nhất"
+    )
     assert by_address["dat@example.vn"].subject == "Programme change for First National KOL Conference"
     assert by_address["thao@example.vn"].body.startswith("Kính gửi Trần Thị Phương Thảo,\nChương trình đã thay đổi.")
     assert by_address["dat@example.vn"].body.startswith("Dear Lê Văn Đạt,\nThe programme has changed.")

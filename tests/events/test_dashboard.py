@@ -32,7 +32,7 @@ def registered(event, name, category, status, when):
 def build_event(event, organizer, size=1):
     """size × (a fixed set of people): registrations on two days, signatures, seats, badges and arrivals."""
     people = []
-    for n in range(size):
+    for _ in range(size):
         people += [
             registered(event, "Nguyễn Tiến Cường", "kol", "approved", datetime(2027, 7, 1, 23, 30, tzinfo=HANOI)),
             registered(event, "Lê Văn Đạt", "kol", "pending", datetime(2027, 7, 2, 0, 30, tzinfo=HANOI)),
@@ -43,8 +43,12 @@ def build_event(event, organizer, size=1):
     for person in people:
         if person.status == "approved":
             declarations.sign_declaration(
-                declaration=declaration, participant=person, typed_name=person.full_name, consent=True,
-                public=True, signing=ONLINE,
+                declaration=declaration,
+                participant=person,
+                typed_name=person.full_name,
+                consent=True,
+                public=True,
+                signing=ONLINE,
             )
     declarations.withdraw_signature(declaration=declaration, participant=people[2], signing=ONLINE)
     Quota.objects.create(event=event, name="Khách mời KOL", size=100, taken=42)
@@ -53,7 +57,11 @@ def build_event(event, organizer, size=1):
         printed_at = None if index % 2 else person.created_at
         Badge.objects.create(participant=person, code=f"code-{person.pk}", printed_at=printed_at)
         CheckIn.objects.create(
-            event=event, participant=person, session_id=WHOLE_EVENT, gate="Cổng A", checked_in_by=organizer,
+            event=event,
+            participant=person,
+            session_id=WHOLE_EVENT,
+            gate="Cổng A",
+            checked_in_by=organizer,
             checked_in_at=datetime(2027, 8, 14, 7, 10 + index % 40, tzinfo=HANOI),
         )
     return people

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from events import audit, links, privacy, services
+from events import audit, privacy, services
 from events.declarations import selectors as declaration_selectors
 from events.declarations import services as declaration_services
 from events.enums import ParticipantStatus
@@ -54,7 +54,9 @@ def test_record_refuses_an_action_name_outside_the_one_form(event, action):
 
 
 def test_record_stores_actor_object_event_and_json_details(event, organizer, kol):
-    entry = audit.record(action="events.participant.noted", actor=organizer, obj=kol, when=datetime.date(2027, 1, 2), ids={1, 2})
+    entry = audit.record(
+        action="events.participant.noted", actor=organizer, obj=kol, when=datetime.date(2027, 1, 2), ids={1, 2}
+    )
     assert (entry.actor, entry.object_type, entry.object_id, entry.event) == (
         organizer,
         "events.participant",

@@ -28,9 +28,7 @@ def media_root(settings, tmp_path):
 def agenda(event, organizer):
     room = make_room(event)
     panel = make_session(event, room, "09:00", "10:00")
-    keynote = make_session(
-        event, room, "10:30", "11:30", title_vi="Phát biểu khai mạc", title_en="Opening keynote"
-    )
+    keynote = make_session(event, room, "10:30", "11:30", title_vi="Phát biểu khai mạc", title_en="Opening keynote")
     agenda_services.publish_agenda(event=event, by=organizer)
     return panel, keynote
 
@@ -46,7 +44,9 @@ def _attachments(message):
 def _pdf_text(content, tmp_path):
     source = tmp_path / "badge.pdf"
     source.write_bytes(content)
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(source), "-"], check=True, capture_output=True).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(source), "-"], check=True, capture_output=True
+    ).stdout.decode()
 
 
 def _unfolded(ics):
@@ -57,7 +57,10 @@ def _unfolded(ics):
 def test_reminder_attaches_badge_and_agenda_in_each_language(event, agenda, tmp_path):
     panel, _keynote = agenda
     thao = make_participant(
-        event, full_name="Trần Thị Phương Thảo", email="thao@example.vn", language="vi",
+        event,
+        full_name="Trần Thị Phương Thảo",
+        email="thao@example.vn",
+        language="vi",
         status=ParticipantStatus.APPROVED,
     )
     john = make_participant(

@@ -152,9 +152,15 @@ def test_holder_query_agrees_with_valid_ticket_condition(holder, open_event, sta
     if sells_passes:
         pass_type = make_business_type(open_event)
         if order_status:
-            order = Order.objects.create(event=open_event, status=order_status, buyer_name="x", buyer_email="x@example.vn")
+            order = Order.objects.create(
+                event=open_event, status=order_status, buyer_name="x", buyer_email="x@example.vn"
+            )
             OrderPosition.objects.create(
-                order=order, ticket_type=pass_type, price=1, attendee_name="x", attendee_email="x@example.vn",
+                order=order,
+                ticket_type=pass_type,
+                price=1,
+                attendee_name="x",
+                attendee_email="x@example.vn",
                 participant=holder,
             )
     holder.status = status

@@ -34,7 +34,9 @@ def cuong(open_event):
 
 @pytest.fixture
 def dat(open_event):
-    return make_participant(open_event, full_name="Lê Quang Đạt", category=Category.KOL, status=ParticipantStatus.APPROVED)
+    return make_participant(
+        open_event, full_name="Lê Quang Đạt", category=Category.KOL, status=ParticipantStatus.APPROVED
+    )
 
 
 def admit(client, participant, gate="Cổng A", **headers):
@@ -97,7 +99,11 @@ def test_admit_by_name_admits_exactly_once_and_logs(staff_client, cuong, door_st
 
     assert (first["result"], first["gate"], first["participant"]["name"]) == ("admitted", "Cổng A", "Nguyễn Tiến Cường")
     assert first["message"] == "Chào mừng! Mời vào."
-    assert (second["result"], second["gate"], second["message"]) == ("already_checked_in", "Cổng A", "Already checked in.")
+    assert (second["result"], second["gate"], second["message"]) == (
+        "already_checked_in",
+        "Cổng A",
+        "Already checked in.",
+    )
     assert CheckIn.objects.get().participant_id == cuong.pk
     assert list(ScanLog.objects.order_by("pk").values_list("code", "result", "participant_id_claimed", "user")) == [
         ("", "admitted", cuong.pk, door_staff.pk),

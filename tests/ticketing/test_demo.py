@@ -4,7 +4,6 @@ from events.enums import Category, ParticipantStatus
 from events.extensions import run_demo_seeders
 from tests.events.factories import make_participant
 from ticketing.models import OrderPosition, Quota, TicketType, Voucher
-from ticketing.services.orders import create_order
 
 from .factories import BUYER, order_for, passes
 

@@ -60,7 +60,7 @@ def test_service_worker_is_served_from_the_page_folder_with_its_files(staff_clie
     assert all(static_size(url) > 0 for url in config["files"])
     # Offline, a module the page imports and the worker did not keep would stop the whole page.
     assert set(with_imports("/static/checkin/page.js")) <= set(config["files"])
-    assert "addEventListener(\"fetch\"" in body
+    assert 'addEventListener("fetch"' in body
 
 
 def test_service_worker_version_follows_its_files(staff_client, event, settings):

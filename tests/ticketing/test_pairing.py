@@ -13,7 +13,6 @@ from ticketing.services import pairing
 PAIR = "/staff/pair/"
 
 
-
 @pytest.fixture(autouse=True)
 def fresh_limits():
     from django.core.cache import cache
@@ -21,6 +20,7 @@ def fresh_limits():
     cache.clear()
     yield
     cache.clear()
+
 
 @pytest.fixture
 def code(event, organizer):

@@ -108,7 +108,6 @@ def test_payment_after_expiry_with_seats_gone_is_flagged_for_refund(event, organ
     ticket_type = make_business_type(event, seats=1)
     late = place_order(event, ticket_type)
     expire_orders(now=late.expires_at)
-    from ticketing.services.orders import create_order
 
     from .factories import BUYER
 
@@ -143,7 +142,6 @@ STATEMENT = """Ngày giao dịch,Mã giao dịch,Số tiền ghi có,Nội dung
 
 def test_bank_statement_marks_matching_orders_paid_and_reports_the_rest(event, business_type, organizer):
     paid = place_order(event, business_type, 2)
-    from ticketing.services.orders import create_order
 
     from .factories import BUYER
 
@@ -188,7 +186,9 @@ def test_bank_statement_that_is_not_a_usable_csv_is_refused(event, organizer, da
         (Category.BUSINESS, ParticipantStatus.PENDING),
     ],
 )
-def test_a_paid_pass_never_changes_an_applicants_category_or_decision(event, business_type, organizer, category, status):
+def test_a_paid_pass_never_changes_an_applicants_category_or_decision(
+    event, business_type, organizer, category, status
+):
     applicant = make_participant(event, category=category, status=status, email="ha.nguyen@saoviet.vn")
     order = place_order(event, business_type)
     mark_transfer_received(order=order, by=organizer)
@@ -210,7 +210,9 @@ def test_a_paid_pass_for_a_new_address_is_an_audited_approval(event, business_ty
 
 
 def test_an_approved_kol_named_on_a_business_pass_stays_a_kol(event, business_type, organizer):
-    kol = make_participant(event, category=Category.KOL, status=ParticipantStatus.APPROVED, email="ha.nguyen@saoviet.vn")
+    kol = make_participant(
+        event, category=Category.KOL, status=ParticipantStatus.APPROVED, email="ha.nguyen@saoviet.vn"
+    )
     order = place_order(event, business_type)
     mark_transfer_received(order=order, by=organizer)
     kol.refresh_from_db()

@@ -105,7 +105,6 @@ def test_refund_and_cancel_are_audited(event, business_type, organizer):
     ]
 
 
-
 def test_a_pending_erasure_stops_links_sessions_token_and_news_at_once_but_not_the_badge(
     holder, business_type, organizer, door_staff, client, settings
 ):

@@ -67,7 +67,9 @@ def test_reserved_seat_gets_in_even_when_walk_ins_filled_the_room(open_event, do
 
     # Two seats, one kept for the reservation: one walk-in, then the holder.
     assert verdicts == [ScanResult.ADMITTED, ScanResult.NO_SEAT, ScanResult.ADMITTED]
-    assert list(CheckIn.objects.filter(session_id=session.pk).values_list("by_reservation", flat=True).order_by("pk")) == [
+    assert list(
+        CheckIn.objects.filter(session_id=session.pk).values_list("by_reservation", flat=True).order_by("pk")
+    ) == [
         False,
         True,
     ]

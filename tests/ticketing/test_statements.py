@@ -30,6 +30,7 @@ def vietnamese():
     with translation.override("vi"):
         yield
 
+
 FILES = Path(__file__).parent / "statements"
 PAID, DEBIT, NEEDS_REFUND, UNKNOWN = "Đã thanh toán.", None, "Cần hoàn tiền.", "Không tìm thấy mã đơn hàng."
 

@@ -152,7 +152,7 @@ def test_refund_event_before_the_payment_is_deferred_then_applied(client, event,
 
 
 def test_payment_after_the_order_expired_and_sold_out_is_flagged_for_refund(client, event, fake_stripe):
-    from ticketing.services.orders import create_order, expire_orders
+    from ticketing.services.orders import expire_orders
 
     from .factories import BUYER, make_business_type, passes
 

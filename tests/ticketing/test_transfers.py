@@ -23,6 +23,7 @@ def vietnamese():
     with translation.override("vi"):
         yield
 
+
 KEY = "sepay-key-5f2c9a"
 CASSO_KEY = "casso-checksum-key-81d0"
 ACCOUNT = "0011004239876"

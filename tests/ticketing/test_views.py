@@ -3,7 +3,6 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from events import links
 from events.enums import ParticipantStatus
 from events.links import remember_participant
 from tests.events.factories import make_participant, open_personal_link
@@ -291,7 +290,10 @@ def test_admin_bank_statement_preview_then_apply_marks_the_order_paid(organizer_
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     order = place_order(event, business_type)
-    csv = f"Mã giao dịch,Số tiền ghi nợ,Số tiền ghi có,Nội dung\nFT8,1.500.000,,{order.code}\nFT9,,1.500.000,{order.code}\n"
+    csv = (
+        "Mã giao dịch,Số tiền ghi nợ,Số tiền ghi có,Nội dung\n"
+        f"FT8,1.500.000,,{order.code}\nFT9,,1.500.000,{order.code}\n"
+    )
     url = reverse("admin:ticketing_bank_statement")
     preview = organizer_client.post(
         url, {"event": event.pk, "statement": SimpleUploadedFile("saoke.csv", csv.encode(), content_type="text/csv")}
@@ -365,7 +367,9 @@ def test_admin_order_list_query_count_does_not_grow(organizer_client, event, dja
     ticket_type = make_business_type(event, seats=10)
     for index in range(count):
         order_for(event, dict(BUYER), passes(ticket_type, 1, offset=index))
-    with django_assert_max_num_queries(16):  # session, user, groups, counts, facets (the deadline filter too): same for 1 or 3
+    with django_assert_max_num_queries(
+        16
+    ):  # session, user, groups, counts, facets (the deadline filter too): same for 1 or 3
         response = organizer_client.get(reverse("admin:ticketing_order_changelist"))
     assert response.status_code == 200
     assert response.content.decode().count('class="field-code"') == count
@@ -393,7 +397,6 @@ def test_admin_sales_page_sums_paid_passes_by_category_and_day(organizer_client,
 
     paid = place_order(event, business_type, 2)
     mark_transfer_received(order=paid, by=organizer)
-    from ticketing.services.orders import create_order
 
     from .factories import BUYER, passes
 

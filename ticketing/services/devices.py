@@ -28,7 +28,10 @@ def scanner_devices(event):
     """
     paired = DevicePairing.objects.filter(device=OuterRef("pk"))
     tokens = (
-        ApiToken.objects.filter(event=event).select_related("user").annotate(paired=Exists(paired)).order_by("-created_at")
+        ApiToken.objects.filter(event=event)
+        .select_related("user")
+        .annotate(paired=Exists(paired))
+        .order_by("-created_at")
     )
     return [api_token for api_token in tokens if SCAN_SCOPE in (api_token.scopes or [])]
 

@@ -90,7 +90,9 @@ def redeem_pairing(*, code):
             )
         pairing = DevicePairing.objects.select_related("event", "created_by").get(code_sha256=_digest(code))
         device_user = _device_account(pairing)
-        api_token, _secret = issue_api_token(user=device_user, name=pairing.name, scopes=[SCAN_SCOPE], by=pairing.created_by)
+        api_token, _secret = issue_api_token(
+            user=device_user, name=pairing.name, scopes=[SCAN_SCOPE], by=pairing.created_by
+        )
         api_token.event, api_token.gate = pairing.event, pairing.gate
         api_token.save(update_fields=["event", "gate"])
         DevicePairing.objects.filter(pk=pairing.pk).update(device=api_token)

@@ -211,9 +211,7 @@ def test_vote_on_a_question_of_another_session_is_not_found(client, event, round
 
 
 @pytest.mark.parametrize("size", [1, 3])
-def test_floor_page_queries_do_not_grow_with_the_questions(
-    client, event, roundtable, attendee, size, count_queries
-):
+def test_floor_page_queries_do_not_grow_with_the_questions(client, event, roundtable, attendee, size, count_queries):
     for n in range(size):
         asker = make_participant(event, full_name=f"Người hỏi {n}", status=ParticipantStatus.APPROVED)
         question = services.ask_question(session=roundtable, participant=asker, text=f"Câu hỏi {n}", show_name=True)
