@@ -21,6 +21,24 @@ QUESTION_MAX_LENGTH = 280
 COMMENT_MAX_LENGTH = 1000
 
 
+def one_per_person(of, name):
+    """The database's guarantee that a person has at most one row per `of` (a vote per question, a
+    ballot per poll, ...), whatever races above it: the services insert and catch the IntegrityError."""
+    return models.UniqueConstraint(fields=[of, "participant"], name=name)
+
+
+class PersonsRow(models.Model):
+    """A row a participant has once per `of` (a field name): a vote, a block, a ballot, a feedback."""
+
+    of = None
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.participant} · {getattr(self, self.of)}"
+
+
 class Floor(models.Model):
     """One session's live state: its version (moved by every change) and whether questions are open."""
 
@@ -61,7 +79,9 @@ class Question(models.Model):
         return self.text[:60]
 
 
-class QuestionVote(models.Model):
+class QuestionVote(PersonsRow):
+    of = "question"
+
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, related_name="vote_rows", verbose_name=_("question")
     )
@@ -73,16 +93,13 @@ class QuestionVote(models.Model):
     class Meta:
         verbose_name = _("vote on a question")
         verbose_name_plural = _("votes on questions")
-        # The guarantee of one vote per person, whatever races above it.
-        constraints = [models.UniqueConstraint(fields=["question", "participant"], name="one_vote_per_question")]
-
-    def __str__(self):
-        return f"{self.participant} · {self.question}"
+        constraints = [one_per_person("question", "one_vote_per_question")]
 
 
-class FloorBlock(models.Model):
+class FloorBlock(PersonsRow):
     """A sender the moderator has stopped from asking or voting in this session."""
 
+    of = "session"
     session = models.ForeignKey(
         Session, on_delete=models.CASCADE, related_name="floor_blocks", verbose_name=_("session")
     )
@@ -102,10 +119,7 @@ class FloorBlock(models.Model):
     class Meta:
         verbose_name = _("blocked sender")
         verbose_name_plural = _("blocked senders")
-        constraints = [models.UniqueConstraint(fields=["session", "participant"], name="one_block_per_session")]
-
-    def __str__(self):
-        return f"{self.participant} · {self.session}"
+        constraints = [one_per_person("session", "one_block_per_session")]
 
 
 class Poll(models.Model):
@@ -138,9 +152,10 @@ class PollOption(models.Model):
         return self.label
 
 
-class PollBallot(models.Model):
+class PollBallot(PersonsRow):
     """A person's answer to a poll: one row per poll and person, with the options they chose."""
 
+    of = "poll"
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots", verbose_name=_("poll"))
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="poll_ballots", verbose_name=_("participant")
@@ -151,13 +166,12 @@ class PollBallot(models.Model):
     class Meta:
         verbose_name = _("poll ballot")
         verbose_name_plural = _("poll ballots")
-        constraints = [models.UniqueConstraint(fields=["poll", "participant"], name="one_ballot_per_poll")]
-
-    def __str__(self):
-        return f"{self.participant} · {self.poll}"
+        constraints = [one_per_person("poll", "one_ballot_per_poll")]
 
 
-class Feedback(models.Model):
+class Feedback(PersonsRow):
+    of = "session"
+
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("session"))
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="session_feedback", verbose_name=_("participant")
@@ -170,9 +184,9 @@ class Feedback(models.Model):
         verbose_name = _("session feedback")
         verbose_name_plural = _("session feedback")
         constraints = [
-            models.UniqueConstraint(fields=["session", "participant"], name="one_feedback_per_session"),
+            one_per_person("session", "one_feedback_per_session"),
             models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"),
         ]
 
     def __str__(self):
-        return f"{self.participant} · {self.session} ({self.rating}/5)"
+        return f"{super().__str__()} ({self.rating}/5)"
