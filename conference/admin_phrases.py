@@ -33,6 +33,9 @@ ADMIN_PHRASES = [
     gettext_noop("Forgotten your login credentials?"),
     gettext_noop("In case you’ve forgotten, you are:"),
     gettext_noop("Set password"),
+    # Django's catalog has "Thêm vào" ("add into") for both: "Thêm vào lượt in thẻ".
+    gettext_noop("Add"),
+    gettext_noop("Add %(name)s"),
     # Django's catalog has "Các nhóm", so the delete action read "Xóa các Các nhóm đã chọn".
     gettext_noop("groups"),
 ]

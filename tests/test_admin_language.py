@@ -25,6 +25,7 @@ ENGLISH_LEFT = [
     "Toggle navigation",
     "Select this object for an action",
     "Xóa các các",
+    "Thêm vào ",  # Django's catalog words "Add" / "Add %(name)s" as "add into": "Thêm vào lượt in thẻ"
 ]
 
 
@@ -79,6 +80,12 @@ def test_erasure_requests_show_their_reasons_as_text_not_json(admin_client_vi, e
     body = html.content.decode()
     assert "Có đơn hàng đã thanh toán; ban tổ chức cần kiểm tra." in body
     assert '["Có đơn hàng' not in body and "[&quot;" not in body
+
+
+def test_add_buttons_read_add_not_add_into(admin_client_vi):
+    page = admin_client_vi.get(reverse("admin:ticketing_printjob_changelist"), HTTP_ACCEPT_LANGUAGE="vi")
+
+    assert re.search(r"Thêm lượt in thẻ\s*</a>", page.content.decode())
 
 
 def test_bulk_delete_action_reads_naturally():

@@ -71,7 +71,7 @@ def test_organizer_vets_edits_the_agenda_prints_and_writes_from_the_home(person,
 
     open_tool(page, "In thẻ đại biểu")
     check_page(page, "journey-organizer-print-jobs")
-    page.get_by_role("link", name=re.compile("Thêm vào lượt in thẻ", re.IGNORECASE)).click()
+    page.get_by_role("link", name=re.compile("Thêm lượt in thẻ", re.IGNORECASE)).click()
     assert page.get_by_label("Sự kiện").input_value() == str(event.pk)  # came from this event's list
     page.get_by_role("button", name="Lưu", exact=True).click()
     page.locator(".messagelist").wait_for()
