@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from events.enums import Category, ParticipantStatus
+from events.models import Participant
 from tests.events.factories import make_participant
 from tests.ticketing.conftest import decoded_codes
 from ticketing import services
@@ -158,3 +159,32 @@ def test_a_badge_scanned_at_a_desk_is_admitted_and_printed_on_the_cups_printer(
     reprint = DeskPrint.objects.latest("pk")
     assert reprint.reason == "Khách làm mất thẻ"
     wait_for_pdf(cups_pdf, rf"badge-{person.pk}-v1-{reprint.pk}", before | {pdf})
+
+
+def test_a_walk_in_is_registered_with_their_consent_admitted_and_printed_at_the_desk(
+    page, live_server, open_event, organizer, cups_pdf, settings, tmp_path
+):
+    settings.BADGE_DESK_PRINTERS = {DESK: PRINTER}
+    sign_in(page.context, live_server, organizer)
+    open_desk(page, live_server, open_event)
+    before = set(cups_pdf.glob("*.pdf"))
+
+    page.click("#walk-in summary")
+    page.fill("#walk-in-name", "Đặng Thùy Linh")
+    page.fill("#walk-in-email", "linh.dang@example.vn")
+    page.fill("#walk-in-organization", "Báo Tuổi Trẻ")
+    page.select_option("#walk-in-category", "kol")
+    page.click("#walk-in-form button[type=submit]")
+    # The browser refuses the form until the person's consent to participation is ticked.
+    assert Participant.objects.count() == 0
+    page.check("input[name=consent_participation]")
+    page.click("#walk-in-form button[type=submit]")
+
+    page.wait_for_selector(f'{VERDICT}[data-result="admitted"]')
+    person = Participant.objects.get(email="linh.dang@example.vn")
+    assert (person.status, person.decided_by) == (ParticipantStatus.APPROVED, organizer)
+    assert list(person.consents.values_list("purpose", flat=True)) == ["participation"]
+    printed = DeskPrint.objects.get(participant=person)
+    pdf = wait_for_pdf(cups_pdf, rf"badge-{person.pk}-v1-{printed.pk}", before)
+    (image,) = page_images(pdf, tmp_path / "printed")
+    assert decoded_codes(image) == [person.badge.code]
