@@ -11,7 +11,6 @@ class TicketingConfig(AppConfig):
         from events import extensions
 
         from . import admin, dashboard, demo, flows, mailing, organizer, panels, privacy, services, views  # noqa: F401 (privacy registers hooks)
-        from .admin_waitlist import WaitingListEntryAdmin  # noqa: F401 (registered on import, beside admin.py)
         from .services.checkin import undo_admissions_before_window
 
         # events cannot import ticketing: what an approval means here is written out in one function.

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from events.extensions import erasure_blocker, personal_data_eraser, personal_data_section
 
 from .enums import OrderStatus, PaymentProvider
-from .models import Badge, CheckIn, Order, OrderPosition, Payment
-from .services import badges
+from .models import Badge, CheckIn, Order, OrderPosition, Payment, WaitingListEntry
+from .services import badges, waitlist
 
 
 def _when(value):
@@ -94,6 +94,31 @@ def checkins_section(participant):
     return ("check_ins", _("Check-ins"), rows)
 
 
+def _waiting_list_entries(participant):
+    """Their places on the event's waiting list: joined signed in, or under the address they proved."""
+    return WaitingListEntry.objects.filter(
+        Q(participant=participant) | Q(email=participant.email), event_id=participant.event_id
+    ).select_related("ticket_type")
+
+
+@personal_data_section(order=24)
+def waiting_list_section(participant):
+    rows = [
+        {
+            "pass": str(entry.ticket_type),
+            "name": entry.name,
+            "email": entry.email,
+            "organization": entry.organization,
+            "status": entry.get_status_display(),
+            "joined_at": _when(entry.created_at),
+            "in_line_since": _when(entry.confirmed_at),
+            "offer_valid_until": _when(entry.offer_expires_at),
+        }
+        for entry in _waiting_list_entries(participant)
+    ]
+    return ("waiting_list", _("Waiting list"), rows)
+
+
 @erasure_blocker
 def open_orders(participant):
     """Orders they placed with money involved keep invoice data under accounting law: an organizer decides.
@@ -111,7 +136,8 @@ def open_orders(participant):
 @personal_data_eraser
 def erase(participant):
     """Void the badge (new version, no code or QR), delete the files printing it, blank the buyer's data
-    on the orders they placed and their name on the passes they held; amounts stay."""
+    on the orders they placed and their name on the passes they held (amounts stay), and take them off
+    the waiting list."""
     badges.forget_badge_files(participant)
     for badge in Badge.objects.filter(participant=participant):
         badge.code = ""
@@ -123,4 +149,11 @@ def erase(participant):
     )
     OrderPosition.objects.filter(participant=participant).update(
         attendee_name="—", attendee_email=f"erased-{participant.pk}@invalid", attendee_title=""
+    )
+    # By the link only: the address is already erased here. Entries are linked when the place is proven
+    # (services.waitlist.confirm_place). Leaving blanks an entry and passes a held seat on to the next.
+    for entry in WaitingListEntry.objects.filter(participant=participant):
+        waitlist.leave_waiting_list(entry=entry)
+    WaitingListEntry.objects.filter(participant=participant).update(
+        name="—", email="", organization="", participant=None
     )

@@ -13,7 +13,7 @@ from events.models import AuditEntry, Participant
 from tests.events.factories import make_participant, open_personal_link
 from ticketing import selectors
 from ticketing.enums import ScanResult
-from ticketing.models import Badge, OrderPosition
+from ticketing.models import Badge, OrderPosition, Quota, TicketType
 from ticketing.services import checkin, handover, issue_badge
 from ticketing.services.payments import mark_transfer_received
 
@@ -218,3 +218,24 @@ def test_a_proof_for_one_order_does_not_open_another(client, paid, pass_type, or
     client.post(reverse("ticketing:attendees", args=[other.token]), change_form(other.positions.get()))
 
     assert other.positions.get().attendee_email != "mai.phan@saoviet.vn"
+
+
+def test_organizers_set_the_deadline_for_attendee_changes_in_the_admin(organizer_client, open_event):
+    quota = Quota.objects.create(event=open_event, name="Doanh nghiệp", size=50)
+    form = {
+        "event": open_event.pk,
+        "name_vi": "Thẻ doanh nghiệp",
+        "categories": ["business"],
+        "price": 1_500_000,
+        "quotas": [quota.pk],
+        "max_per_order": 5,
+        "active": "on",
+        "holder_changes_until_0": "10/08/2027",
+        "holder_changes_until_1": "17:00:00",
+    }
+
+    response = organizer_client.post(reverse("admin:ticketing_tickettype_add"), form, HTTP_ACCEPT_LANGUAGE="vi")
+
+    assert response.status_code == 302
+    deadline = timezone.localtime(TicketType.objects.get().holder_changes_until)
+    assert (deadline.date().isoformat(), deadline.hour) == ("2027-08-10", 17)

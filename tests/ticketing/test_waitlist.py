@@ -7,6 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from events import privacy
 from events.enums import Category, ParticipantStatus
 from events.errors import Conflict, DomainError
 from tests.events.factories import make_participant, open_personal_link
@@ -416,3 +417,39 @@ def test_the_organizers_list_costs_the_same_queries_for_one_and_three(organizer_
     three = count_queries(lambda: organizer_client.get(url))
 
     assert three == one
+
+
+# --- Personal data (Law 91/2025) ---------------------------------------------------
+
+
+def test_a_participant_s_export_lists_their_place_and_erasure_passes_their_offer_on(sold_out):
+    ticket_type, order = sold_out
+    person = make_participant(
+        ticket_type.event, email="cho0@hoangkim.vn", category=Category.BUSINESS, status=ParticipantStatus.APPROVED
+    )
+    entry, second = in_line(ticket_type, 0), in_line(ticket_type, 1)
+    orders.cancel_order(order=order)
+    sections = {key: rows for key, _title, rows in privacy.personal_data(person)}
+    assert [row["email"] for row in sections["waiting_list"]] == ["cho0@hoangkim.vn"]
+
+    privacy.erase_participant(participant=person, by=None, reason="Yêu cầu xóa dữ liệu")
+
+    entry.refresh_from_db()
+    second.refresh_from_db()
+    assert (entry.status, entry.name, entry.email, entry.participant) == (WaitingStatus.LEFT, "—", "", None)
+    assert second.status == WaitingStatus.OFFERED
+
+
+def test_the_line_of_an_event_past_its_retention_period_is_blanked(sold_out, settings):
+    ticket_type, _order = sold_out
+    entry = in_line(ticket_type)
+    event = ticket_type.event
+    settings.PERSONAL_DATA_RETENTION_DAYS = 90
+    event.retention_days = None
+    event.save()
+
+    assert waitlist.forget_expired_lists(today=event.end_date + timedelta(days=90)) == 0
+    assert waitlist.forget_expired_lists(today=event.end_date + timedelta(days=91)) == 1
+
+    entry.refresh_from_db()
+    assert (entry.name, entry.email, entry.organization) == ("—", "", "")

@@ -56,7 +56,7 @@ class TicketTypeAdminForm(forms.ModelForm):
         model = TicketType
         fields = [
             *("event", "name_vi", "name_en", "categories", "price"),
-            *("sale_start", "sale_end", "quotas", "max_per_order", "active"),
+            *("sale_start", "sale_end", "quotas", "max_per_order", "active", "holder_changes_until"),
         ]
 
     def clean(self):

@@ -25,10 +25,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events import privacy
 from events.common.jobs import enqueue
 from events.enums import Category
 from events.errors import Conflict, DomainError
-from events.models import normalize_text
+from events.models import Participant, normalize_text
 
 from ..enums import HOLDING_SEATS, IN_LINE, WaitingStatus
 from ..errors import SoldOut
@@ -133,8 +134,11 @@ def confirm_place(*, entry, now=None):
         return entry
     if entry.created_at + confirmation_window() < now:
         raise DomainError("confirmation_expired", _("This link was not opened in time. Please join again."))
+    # The address is proven now: a participant of the event with it is this person (their data export
+    # and erasure find the entry through this link).
+    participant = Participant.objects.filter(event_id=entry.event_id, email=entry.email).first()
     WaitingListEntry.objects.filter(pk=entry.pk, status=WaitingStatus.UNCONFIRMED).update(
-        status=WaitingStatus.WAITING, confirmed_at=now
+        status=WaitingStatus.WAITING, confirmed_at=now, participant=entry.participant or participant
     )
     entry.refresh_from_db()
     return entry
@@ -292,10 +296,24 @@ def offer_available_seats(*, now=None):
 
 
 def advance_waiting_lists(*, now=None):
-    """The minute's sweep: lapse offers past their deadline (passing their seats on), then offer free seats."""
+    """The minute's sweep: lapse offers past their deadline (passing their seats on), then offer free seats,
+    then forget the names and addresses kept for events past their retention period."""
     now = now or timezone.now()
     lapsed = expire_offers(now=now)
-    return lapsed, len(offer_available_seats(now=now))
+    offered = offer_available_seats(now=now)
+    forget_expired_lists(today=timezone.localdate(now))
+    return lapsed, len(offered)
+
+
+def forget_expired_lists(*, today=None):
+    """Blank the waiting lists of events past their retention period (Law 91/2025: kept no longer than needed).
+
+    The participants of those events are anonymized by events' own retention job; people who only
+    waited are not participants, so their entries are blanked here. Returns how many were blanked.
+    """
+    expired = [event.pk for event in privacy.expired_events(today)]
+    entries = WaitingListEntry.objects.filter(event_id__in=expired).exclude(email="")
+    return entries.update(name="—", email="", organization="", participant=None)
 
 
 def place_in_line(entry):

@@ -1,7 +1,7 @@
 """The organizers' view of the waiting list for sold-out passes: who is in line, in which order, what was offered.
 
 Rows are written by ticketing.services.waitlist (joining, offers, lapses); organizers read them and
-may offer free seats at once instead of waiting for the minute's sweep. Imported by TicketingConfig.ready().
+may offer free seats at once instead of waiting for the minute's sweep.
 """
 
 from django.contrib import admin
@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from events.common.admin import ReadOnlyAdmin
 
-from .enums import WaitingStatus
-from .models import WaitingListEntry
-from .services import waitlist
+from ..enums import WaitingStatus
+from ..models import WaitingListEntry
+from ..services import waitlist
 
 
 def _places():
