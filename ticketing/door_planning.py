@@ -63,6 +63,7 @@ class GateFigures:
     per_minute_now: float  # over the last LIVE_MINUTES
     peak_per_minute: float  # the busiest PEAK_MINUTES, per minute
     peak_at: object  # when that stretch began (aware datetime) or None
+    median_seconds: float | None  # between two people at this gate; None with fewer than MIN_GAPS gaps
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,9 @@ def gate_figures(gate, times, *, desk, now):
     times = sorted(times)
     recent = sum(1 for at in times if now - timedelta(minutes=LIVE_MINUTES) <= at <= now)
     peak, peak_at = busiest(times, PEAK_MINUTES)
-    return GateFigures(gate, desk, recent / LIVE_MINUTES, peak / PEAK_MINUTES, peak_at)
+    own = rate({gate: times}, DESK_PER_HOUR if desk else LANE_PER_HOUR)
+    median = own.median_seconds if own.measured else None
+    return GateFigures(gate, desk, recent / LIVE_MINUTES, peak / PEAK_MINUTES, peak_at, median)
 
 
 def door_plan(event, now=None):

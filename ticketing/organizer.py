@@ -106,11 +106,12 @@ def _gate_table(plan):
     for gate in plan.gates:
         kind = _("badge desk") if gate.desk else _("scan lane")
         at = timezone.localtime(gate.peak_at).strftime("%H:%M") if gate.peak_at else "—"
-        cells = [str(kind), _per_minute(gate.peak_per_minute), at]
+        median = number_format(gate.median_seconds, decimal_pos=1) if gate.median_seconds is not None else "—"
+        cells = [str(kind), _per_minute(gate.peak_per_minute), at, median]
         if plan.phase == "during":
             cells.insert(1, _per_minute(gate.per_minute_now))
         rows.append((gate.gate, cells))
-    columns = [_("Kind"), peak, _("From")]
+    columns = [_("Kind"), peak, _("From"), _("Median seconds between two people")]
     if plan.phase == "during":
         columns.insert(1, _("Last %(minutes)s min") % {"minutes": door_planning.LIVE_MINUTES})
     return Table(columns=columns, rows=rows, caption=_("People per minute at each gate"), corner=_("Gate"))

@@ -96,6 +96,9 @@ def test_rates_are_measured_from_the_scan_log_leaving_idle_gaps_out(open_event, 
     assert (plan.desk.measured, plan.desk.median_seconds, plan.desk.per_hour, plan.desk.gaps) == (True, 15, 240, 29)
     # 90 expected: 1.2 people a minute at the rush, 72 an hour: one lane, one station.
     assert (plan.lanes_needed, plan.desks_needed) == (1, 1)
+    # Each gate's own median: 5 s at A (32 gaps), 6 s at B (too few gaps to say: 14), 15 s at the desk.
+    medians = {gate.gate: gate.median_seconds for gate in plan.gates}
+    assert medians == {"Cổng A": 5, "Cổng B": None, "Bàn in 1": 15}
 
 
 def test_too_few_gaps_fall_back_to_the_rule_of_thumb(open_event, door_staff):
@@ -151,6 +154,12 @@ def test_the_home_headline_says_what_is_measured_and_what_assumed(open_event, do
         ("Một làn quét", "450/giờ, đo được: trung vị 8,0 giây giữa hai người, qua 29 khoảng"),
         ("Một bàn in thẻ", "200/giờ, giả định (kinh nghiệm đã công bố; chưa đo đủ lượt quét)"),
     ]
-    assert headline.table.columns == ["Loại", "10 phút qua", "5 phút đông nhất", "Từ"]
-    assert headline.table.rows[0][0] == "Cổng A"
-    assert headline.table.rows[0][1][:2] == ["làn quét", "3,0 người/phút"]
+    assert headline.table.columns == [
+        "Loại",
+        "10 phút qua",
+        "5 phút đông nhất",
+        "Từ",
+        "Số giây trung vị giữa hai người",
+    ]
+    gate, cells = headline.table.rows[0]
+    assert (gate, cells[:2], cells[-1]) == ("Cổng A", ["làn quét", "3,0 người/phút"], "8,0")
