@@ -1,6 +1,7 @@
 """Settings for the test suite: the real ones with background jobs run inline."""
 
 import os
+from pathlib import Path
 from urllib.parse import urlsplit
 
 os.environ.setdefault("Q_SYNC", "1")
@@ -33,7 +34,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns 
 
 # Each xdist worker has its own test database, so it gets its own media folder
 # too (badge PDFs are cached there by participant id, which repeats across workers).
-MEDIA_ROOT = DATA_DIR / f"test-media-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405
+# A server started by tests/abuse/ may be given its own (e.g. a read-only file system) as TEST_MEDIA_ROOT.
+_media = DATA_DIR / f"test-media-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405
+MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT") or _media)
 DEMO_BADGE_DIR = DATA_DIR / f"test-demo-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405
 
 # The suite registers, scans and signs in far more often than one person could;
