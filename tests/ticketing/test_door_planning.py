@@ -5,7 +5,7 @@ pace during the event and its busiest minutes afterwards."""
 from datetime import datetime, time, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events.enums import Category, ParticipantStatus
 from events.models import Participant
@@ -145,7 +145,8 @@ def test_the_home_headline_says_what_is_measured_and_what_assumed(open_event, do
     people = crowd(open_event, 3000)
     admitted(open_event, door_staff, people[:30], gate="Cổng A", start=timezone.now() - timedelta(minutes=5), every=8)
 
-    headline = door_plan_headline(open_event)
+    with translation.override("vi"):
+        headline = door_plan_headline(open_event)
 
     assert (headline.key, headline.label, headline.value) == ("doors", "Kế hoạch cửa vào", "6 làn quét · 12 bàn in thẻ")
     assert headline.details[:4] == [
