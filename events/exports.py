@@ -6,6 +6,7 @@ import io
 import re
 
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from . import collation
@@ -26,7 +27,10 @@ def _columns():
         (_("Phone"), lambda p: p.phone),
         (
             _("Channels"),
-            lambda p: "; ".join(f"{c.get_platform_display()} {c.handle} ({c.followers})" for c in p.channels.all()),
+            lambda p: "; ".join(
+                f"{c.get_platform_display()} {c.handle} ({number_format(c.followers, force_grouping=True)})"
+                for c in p.channels.all()
+            ),
         ),
         (_("Registered at"), lambda p: timezone.localtime(p.created_at).replace(tzinfo=None, microsecond=0)),
         (_("Reason for the decision"), lambda p: p.decision_reason),
