@@ -349,8 +349,8 @@ def scanner_texts():
         "undo": _("Undo"),
         "undone": _("Admission undone"),
         "undo_failed": _("The admission could not be undone."),
-        "conflicts_title": _("Admitted offline here, but already admitted elsewhere:"),
-        "conflict_row": _("{name} · {time} · Gate: {gate}"),
+        "conflicts_title": _("Let in offline here, but not admitted when the scans were sent: find these people."),
+        "conflict_row": _("{name} · {time} · Gate: {gate} · {why}"),
         "walk_in_done": _("Registered and approved."),
     }
 

@@ -223,10 +223,14 @@ function listenForConflicts(door) {
     $("sync-conflicts-title").textContent = door.t("conflicts_title");
     event.detail.forEach((conflict) => {
       const item = document.createElement("li");
+      const why = conflict.firstGate
+        ? door.t("first_admission", { time: clock(door, conflict.firstAt), gate: conflict.firstGate })
+        : door.t(conflict.result);
       item.textContent = door.t("conflict_row", {
         name: conflict.name,
         time: clock(door, conflict.at),
         gate: conflict.gate,
+        why,
       });
       list.appendChild(item);
     });

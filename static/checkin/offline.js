@@ -20,7 +20,7 @@
 import { $, getJson, postJson } from "../common/dom.js";
 import { clockTime, translator } from "../common/texts.js";
 import { publicKeys, readCode, signatureEngine, signedByOneOf } from "./codes.js";
-import { gate } from "./scanner.js";
+import { gate, sessionKey } from "./scanner.js";
 import * as store from "./store.js";
 
 const REFRESH_MS = 60000; // lists are refreshed every minute while online
@@ -295,6 +295,9 @@ function queueScan(item, at, found) {
     offline_result: found.result,
     synced: false,
   };
+  // At a session's door the server applies the seat rule at sync (ticketing.services.offline).
+  const session = parseInt(localStorage.getItem(sessionKey(config)) || "", 10);
+  if (session > 0) scan.session = session;
   // The server takes exactly one of the two (ticketing.schemas.SyncScanIn).
   if (item.participant) scan.participant = item.participant;
   else scan.code = item.code.slice(0, 2000);
@@ -400,26 +403,36 @@ function sendBatch(scans) {
       };
       if (scan.participant) sent.participant = scan.participant;
       else sent.code = scan.code;
+      if (scan.session) sent.session = scan.session;
       return sent;
     }),
   });
 }
 
-/** Tell the page (door.js listens) which of this device's offline admissions the server found were
- * already admitted elsewhere: a second person on one badge, or one person twice. */
-function reportConflicts(scans, results) {
-  const conflicts = scans
-    .filter((scan) => results[scan.client_id] && results[scan.client_id].conflict)
+/** Tell the page (door.js listens) which of this device's offline admissions did not stand at sync
+ * (`overruled`): already admitted elsewhere (a second person on one badge, or one person twice: the
+ * gate and time of the admission that stands), no seat left at the session door, a replaced badge. */
+function reportOverruled(scans, results) {
+  const overruled = scans
+    .filter((scan) => results[scan.client_id] && (results[scan.client_id].overruled || results[scan.client_id].conflict))
     .map((scan) => {
+      const row = results[scan.client_id];
       const person = state.lists && state.lists.participants[participantOf(scan)];
-      return { name: person ? person.name : "—", gate: scan.gate, at: scan.scanned_at };
+      return {
+        name: person ? person.name : "—",
+        gate: scan.gate,
+        at: scan.scanned_at,
+        result: row.result,
+        firstGate: row.first_gate || "",
+        firstAt: row.first_at || "",
+      };
     });
-  if (conflicts.length) document.dispatchEvent(new CustomEvent("kol:sync-conflicts", { detail: conflicts }));
+  if (overruled.length) document.dispatchEvent(new CustomEvent("kol:sync-conflicts", { detail: overruled }));
 }
 
 function markSynced(scans, answer) {
   const results = Object.fromEntries(answer.results.map((row) => [row.client_id, row]));
-  reportConflicts(scans, results);
+  reportOverruled(scans, results);
   const sent = scans.filter((scan) => results[scan.client_id]);
   const admissions = [];
   sent.forEach((scan) => {

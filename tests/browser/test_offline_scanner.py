@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from events import collation
 from events.enums import Category, ParticipantStatus
+from tests.agenda.factories import make_room, make_session
 from tests.events.factories import make_participant
 from ticketing import services
 from ticketing.models import CheckIn, CheckInConflict, OfflineScan, ScanLog
@@ -174,6 +175,12 @@ def test_badge_admitted_offline_at_two_devices_shows_as_a_conflict(
         conflict = CheckInConflict.objects.get()
         assert (conflict.first_gate, conflict.second_gate) == ("Cổng A", "Cổng B")
         assert CheckIn.objects.count() == 1
+        # The device whose admission did not stand is told whom to find, and where that person went in.
+        told = devices[1].locator("#sync-conflicts")
+        expect(told).to_be_visible()
+        expect(told).to_contain_text("Trần Thị Thu Hằng")
+        expect(told).to_contain_text("Cổng A")
+        expect(devices[0].locator("#sync-conflicts")).to_be_hidden()
 
         watch = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
         sign_in(watch, live_server, organizer)
@@ -380,3 +387,34 @@ def test_offline_folding_is_the_servers(page, live_server, open_event, badge, do
     folded = page.evaluate("names => names.map(window.KolOffline.fold)", names)
 
     assert folded == [collation.search_fold(name) for name in names]
+
+
+def test_offline_scans_at_a_session_door_are_synced_to_that_session_with_its_seat_rule(
+    page, live_server, open_event, door_staff
+):
+    room = make_room(open_event, name="Phòng Hồng Hà", capacity=1)
+    session = make_session(open_event, room, start="00:00", end="23:59")
+    first = holder(open_event, "Trần Thị Thu Hằng")
+    second = holder(open_event, "Phạm Minh Tuấn")
+    sign_in(page.context, live_server, door_staff)
+    page.goto(f"{live_server.url}/e/{open_event.slug}/checkin/")
+    page.fill("#gate-input", "Cửa phòng Hồng Hà")
+    page.select_option("#gate-kind", "session")
+    page.select_option("#gate-session", str(session.pk))
+    page.click("#gate-form button[type=submit]")
+    page.wait_for_selector(f'{STATUS}:not([data-refreshed-at=""])')
+
+    page.context.set_offline(True)
+    page.wait_for_selector(f'{STATUS}[data-online="false"]')
+    scan(page, first.code, "admitted")
+    scan(page, second.code, "admitted")  # the device cannot know the room is full
+    page.context.set_offline(False)
+    wait_synced(page)
+
+    # Admitted to the session, not at the event's door; the one seat went to the first scan.
+    assert list(CheckIn.objects.values_list("participant__full_name", "session_id")) == [
+        ("Trần Thị Thu Hằng", session.pk)
+    ]
+    told = page.locator("#sync-conflicts")
+    expect(told).to_be_visible()
+    expect(told).to_contain_text("Phạm Minh Tuấn")
