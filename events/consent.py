@@ -48,4 +48,16 @@ CONSENT_TEXTS = {
             "Optional; I can unsubscribe at any time."
         ),
     ),
+    ConsentPurpose.MEETINGS: ConsentText(
+        purpose=ConsentPurpose.MEETINGS,
+        version="2026-12",
+        required=False,
+        text=_(
+            "I agree that my meeting profile (name, position, organization, the short introduction and topics "
+            "I write and, for KOLs, my public channels with their follower counts) is shown to other approved "
+            "participants of this event whom the organizers allow to request a meeting with me. My e-mail and "
+            "phone are never shown; requests and answers go through the system. Optional; withdrawing this "
+            "consent hides my profile at once."
+        ),
+    ),
 }

@@ -49,6 +49,7 @@ class ChannelPlatform(models.TextChoices):
 class ConsentPurpose(models.TextChoices):
     PARTICIPATION = "participation", _("Processing my data to run my participation")
     UPDATES = "updates", _("News about the conference and the Alliance")
+    MEETINGS = "meetings", _("A meeting profile that other participants can see")
 
 
 class Language(models.TextChoices):

@@ -242,6 +242,25 @@ def send_personal_link(*, event, email):
         enqueue("events.tasks.send_link_email", participant.pk)
 
 
+def give_consent(*, participant, purpose):
+    """Record an optional consent the participant gives later (a meeting profile), with the exact text shown.
+
+    Idempotent: an active consent for the purpose is kept as it is. Law 91/2025 wants
+    it explicit: callers pass only what the person ticked themselves.
+    """
+    text = CONSENT_TEXTS[purpose]
+    active = Consent.objects.filter(participant=participant, purpose=purpose, withdrawn_at__isnull=True).first()
+    if active is not None:
+        return active
+    return Consent.objects.create(
+        participant=participant,
+        purpose=purpose,
+        text_version=text.version,
+        text_language=participant.language,
+        text_sha256=text.digest(str(text.text)),
+    )
+
+
 def withdraw_consent(*, participant, purpose):
     """Withdraw an optional consent; the record stays, with the time of withdrawal."""
     if CONSENT_TEXTS[purpose].required:

@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .meetings import admin as meetings_admin  # noqa: F401 (registers the meeting rules and record)
 from .models import ConflictOverride, Publication, Reservation, Room, SessionPerson, Track
 from .models import Session as AgendaSession
 from .templatetags.agenda import change_title

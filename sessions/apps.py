@@ -48,6 +48,17 @@ class AgendaConfig(AppConfig):
         organizer_todos(order=30)(organizer.todos)
         organizer_tools(order=15)(organizer.tools)  # the builder before ticketing's door tools
         register_floor_privacy()
+        register_meetings(personal_panel, organizer_tools)
+
+
+def register_meetings(personal_panel, organizer_tools):
+    """Connect (sessions/meetings/): the personal page's panel, the organizer home, personal data."""
+    from .meetings import organizer as meetings_organizer
+    from .meetings import privacy  # noqa: F401 (registers personal data sections and the eraser)
+    from .meetings.views import personal_panel as meetings_panel
+
+    personal_panel(order=35)(meetings_panel)  # after "My agenda" (30), before declarations (40)
+    organizer_tools(order=16)(meetings_organizer.tools)  # beside the agenda builder
 
 
 def register_floor_privacy():

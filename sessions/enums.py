@@ -60,3 +60,16 @@ class PollStatus(models.TextChoices):
     DRAFT = "draft", _("Not opened yet")
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
+
+
+class MeetingRequestStatus(models.TextChoices):
+    """A meeting request: pending → accepted (a meeting placed) | declined; pending or accepted → cancelled."""
+
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# A request in these states counts toward the sender's cap and blocks a second one to the same person.
+OPEN_REQUEST_STATES = (MeetingRequestStatus.PENDING, MeetingRequestStatus.ACCEPTED)

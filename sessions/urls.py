@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import views
 from .floor import views as floor
+from .meetings import views as meetings
 
 app_name = "agenda"
 
@@ -45,4 +46,14 @@ urlpatterns = [
     path("s/<int:pk>/moderate/export.<str:fmt>", floor.export, name="floor_export"),
     path("s/<int:pk>/wall/<str:wall_token>/", floor.wall_page, name="floor_wall"),
     path("s/<int:pk>/wall/<str:wall_token>/live/", floor.wall_live, name="floor_wall_live"),
+    # Connect: one-to-one meetings (sessions/meetings/)
+    path("meetings/", meetings.directory, name="meetings"),
+    path("meetings/profile/", meetings.profile_edit, name="meetings_profile"),
+    path("meetings/profile/hide/", meetings.profile_hide, name="meetings_profile_hide"),
+    path("meetings/p/<int:participant_id>/", meetings.profile_detail, name="meetings_person"),
+    path("meetings/p/<int:participant_id>/request/", meetings.request_meeting, name="meetings_request"),
+    path("meetings/mine/", meetings.mine, name="meetings_mine"),
+    path("meetings/r/<int:request_id>/accept/", meetings.accept, name="meetings_accept"),
+    path("meetings/r/<int:request_id>/decline/", meetings.decline, name="meetings_decline"),
+    path("meetings/r/<int:request_id>/cancel/", meetings.cancel, name="meetings_cancel"),
 ]

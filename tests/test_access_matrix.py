@@ -212,6 +212,17 @@ URLS = {
     # The wall's signed address is the credential (the moderator's page gives it).
     "agenda:floor_wall": public(),
     "agenda:floor_wall_live": public(),
+    # Connect (sessions/meetings/): a participant's own pages; without a personal-link session everyone
+    # is sent to the personal page (302). POSTs answer with a redirect and the domain error in words.
+    "agenda:meetings": expect("GET", 302, attendee=200),
+    "agenda:meetings_profile": expect("GET", 302, attendee=200),
+    "agenda:meetings_profile_hide": public("POST", 302),
+    "agenda:meetings_person": expect("GET", 302, attendee=404),  # A's own profile is not for A to request
+    "agenda:meetings_request": public("POST", 302),
+    "agenda:meetings_mine": expect("GET", 302, attendee=200),
+    "agenda:meetings_accept": public("POST", 302),  # another's request: "does not exist", nothing changes
+    "agenda:meetings_decline": public("POST", 302),
+    "agenda:meetings_cancel": public("POST", 302),
 }
 
 PUBLIC_API = {"denied": 200, "token_denied": 200}
@@ -506,6 +517,7 @@ PARAMS_BY_URL = {
     "events:magic_login": {"signed": lambda w: w.magic_signed(w.b)},
     "agenda:calendar_personal": {"token": lambda w: w.calendar_token(w.a)},
     "agenda:person": {"pk": lambda w: w.b.pk},
+    **{f"agenda:meetings_{name}": {"request_id": lambda w: w.a.pk} for name in ("accept", "decline", "cancel")},
     "campaigns:opt_out": {"token": lambda w: w.opt_out_token(w.a)},
     **{
         f"campaigns:{name}": {"pk": lambda w: w.campaign.pk}

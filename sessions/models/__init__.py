@@ -1,6 +1,15 @@
 """Models of the agenda app (label "agenda"), one module per concept."""
 
 from .floor import Feedback, Floor, FloorBlock, Poll, PollBallot, PollOption, Question, QuestionVote
+from .meetings import (
+    Meeting,
+    MeetingHold,
+    MeetingPlace,
+    MeetingProfile,
+    MeetingRequest,
+    MeetingRules,
+    MeetingWindow,
+)
 from .override import ConflictOverride
 from .publication import Publication
 from .reservation import Bookmark, Reservation
@@ -17,6 +26,13 @@ __all__ = [
     "PollOption",
     "Question",
     "QuestionVote",
+    "Meeting",
+    "MeetingHold",
+    "MeetingPlace",
+    "MeetingRequest",
+    "MeetingProfile",
+    "MeetingRules",
+    "MeetingWindow",
     "Bookmark",
     "ConflictOverride",
     "Publication",
