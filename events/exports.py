@@ -77,7 +77,13 @@ def participants_xlsx(participants):
     and columns are as wide as their longest value up to XLSX_MAX_WIDTH characters.
     """
     from openpyxl import Workbook  # slow import, only when exporting
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.utils import get_column_letter
+
+    def cell(value):
+        # A control character (saved before input refused it) cannot go into a worksheet: drop it, never a 500.
+        value = _safe_cell(value)
+        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
     columns = _columns()
     workbook = Workbook()
@@ -85,13 +91,13 @@ def participants_xlsx(participants):
     sheet.title = _("Participants")
     sheet.append([str(title) for title, _get in columns])
     for participant in _in_vietnamese_order(participants):
-        sheet.append([_safe_cell(get(participant)) for _title, get in columns])
+        sheet.append([cell(get(participant)) for _title, get in columns])
     widths = [len(str(title)) for title, _get in columns]
     for row in sheet.iter_rows(min_row=2):
-        for index, cell in enumerate(row):
-            if isinstance(cell.value, datetime.datetime):
-                cell.number_format = XLSX_DATE_TIME_FORMAT
-            shown = "" if cell.value is None else str(_text_cell(cell.value))
+        for index, written in enumerate(row):
+            if isinstance(written.value, datetime.datetime):
+                written.number_format = XLSX_DATE_TIME_FORMAT
+            shown = "" if written.value is None else str(_text_cell(written.value))
             widths[index] = max(widths[index], len(shown))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, XLSX_MAX_WIDTH)

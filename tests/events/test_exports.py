@@ -43,3 +43,15 @@ def test_xlsx_writes_follower_counts_grouped(reviewer):
         sheet = load_workbook(io.BytesIO(exports.participants_xlsx(Participant.objects.all()))).active
         rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
         assert channels_cell(rows) == "TikTok @thu.review (1.234.567)"
+
+
+def test_xlsx_of_a_row_saved_with_a_control_character_is_written_without_it(event):
+    """Issue #16: "x\\u0007" in a title made the XLSX export answer 500. Input refuses it now; a row saved
+    before (or through the ORM) still exports, the invisible character dropped."""
+    make_participant(event, full_name="Nguyễn Thị Thu", title="Giám\u0007 đốc\u001b", status="approved")
+
+    with translation.override("en"):
+        sheet = load_workbook(io.BytesIO(exports.participants_xlsx(Participant.objects.all()))).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+    assert rows[1][rows[0].index("Title / position")] == "Giám đốc"
