@@ -51,12 +51,14 @@ def as_csv(table):
 
 def as_xlsx(table):
     from openpyxl import Workbook  # slow import, only when exporting
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Roundtable")
     for row in table:
-        sheet.append([str(v) if not isinstance(v, int) else v for v in row])
+        # A control character (saved before the floor dropped them) cannot go into a worksheet: never a 500.
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", str(v)) if not isinstance(v, int) else v for v in row])
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

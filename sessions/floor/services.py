@@ -9,6 +9,7 @@ answers only while open. Errors are DomainErrors with stable codes.
 import functools
 import random
 import time
+import unicodedata
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
@@ -78,7 +79,8 @@ def _not_blocked(session, participant):
 
 
 def _text(value, *, limit, field, required=True):
-    text = " ".join((value or "").split())  # one line: no layout tricks on the wall
+    # One line, no control characters: no layout tricks on the wall, nothing an export cannot write.
+    text = " ".join("".join(c for c in (value or "") if c.isspace() or unicodedata.category(c) != "Cc").split())
     if required and not text:
         raise DomainError("floor_empty", _("Write something first."), field=field)
     if len(text) > limit:

@@ -161,6 +161,25 @@ def test_organizer_exports_the_roundtable_as_csv_and_xlsx(client, roundtable, or
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
+def test_a_question_with_a_control_character_still_exports_as_xlsx(client, roundtable, organizer, attendee):
+    """Issue #16 found "x\\u0007" breaking an XLSX export with a 500; a phone could send one in a question too."""
+    import io
+
+    from openpyxl import load_workbook
+
+    sent = services.ask_question(session=roundtable, participant=attendee, text="Xin hỏi\u0007 diễn giả")
+    Question.objects.create(session=roundtable, participant=attendee, text="Câu cũ\u001b")  # saved before
+    client.force_login(organizer)
+
+    xlsx = client.get(_url("floor_export", roundtable, fmt="xlsx"))
+
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    texts = [cell.value for cell in next(sheet.iter_cols(min_col=2, max_col=2))]
+    assert sent.text == "Xin hỏi diễn giả"  # the floor drops it as it arrives
+    assert {"Xin hỏi diễn giả", "Câu cũ"} <= set(texts)
+
+
 def test_questions_votes_and_ballots_are_exported_and_erased_with_the_person(event, roundtable, attendee, organizer):
     other = make_participant(event, full_name="Hoàng Thị Mai", status=ParticipantStatus.APPROVED)
     mine = services.ask_question(session=roundtable, participant=attendee, text="Câu hỏi của tôi")
