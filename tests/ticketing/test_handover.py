@@ -241,3 +241,13 @@ def test_organizers_set_the_deadline_for_attendee_changes_in_the_admin(organizer
     assert response.status_code == 302
     deadline = timezone.localtime(TicketType.objects.get().holder_changes_until)
     assert (deadline.date().isoformat(), deadline.hour) == ("2027-08-10", 17)
+
+
+def test_door_devices_refreshing_their_lists_learn_the_old_badge_is_void(paid):
+    order, position, old_badge = paid
+    previous = position.participant
+
+    handover.hand_over_pass(position=position, holder=NEW)
+
+    rows = {row[0]: row[1:3] for row in selectors.offline_holders(order.event)}
+    assert rows[previous.pk] == (old_badge.version + 1, False)  # an offline scan of the old code: revoked

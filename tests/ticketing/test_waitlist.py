@@ -13,7 +13,7 @@ from events.errors import Conflict, DomainError
 from tests.events.factories import make_participant, open_personal_link
 from ticketing.enums import OrderStatus, WaitingStatus
 from ticketing.errors import SoldOut
-from ticketing.models import Order, Quota, WaitingListEntry
+from ticketing.models import Order, Quota, TicketType, WaitingListEntry
 from ticketing.services import orders, payments, waitlist
 from ticketing.services.orders import PassRequest
 
@@ -453,3 +453,27 @@ def test_the_line_of_an_event_past_its_retention_period_is_blanked(sold_out, set
 
     entry.refresh_from_db()
     assert (entry.name, entry.email, entry.organization) == ("—", "", "")
+
+
+def test_an_offer_never_outlives_the_sale_of_its_pass(sold_out):
+    ticket_type, order = sold_out
+    ticket_type.sale_end = timezone.now() + timedelta(hours=2)
+    ticket_type.save()
+    entry = in_line(ticket_type)
+
+    orders.cancel_order(order=order)
+
+    entry.refresh_from_db()
+    assert (entry.status, entry.offer_expires_at) == (WaitingStatus.OFFERED, ticket_type.sale_end)
+
+
+def test_a_pass_no_longer_on_sale_is_not_offered(sold_out):
+    ticket_type, order = sold_out
+    entry = in_line(ticket_type)
+    TicketType.objects.filter(pk=ticket_type.pk).update(active=False)
+
+    orders.cancel_order(order=order)
+
+    entry.refresh_from_db()
+    assert entry.status == WaitingStatus.WAITING
+    assert seats_taken(ticket_type) == 0

@@ -214,12 +214,21 @@ def _line(condition):
 
 
 def _make_offer(entry, hold, now):
-    """Take one pass's seats for this entry and mark it offered, or change nothing (savepoint)."""
+    """Take one pass's seats for this entry and mark it offered, or change nothing (savepoint).
+
+    A pass no longer on sale is not offered; an offer never outlives the sale of its pass.
+    """
+    ticket_type = entry.ticket_type
+    if not ticket_type.on_sale(now):
+        return False
+    deadline = now + offer_window()
+    if ticket_type.sale_end is not None:
+        deadline = min(deadline, ticket_type.sale_end)
     try:
         with transaction.atomic():
             quotas.take_seats(hold)
             changed = WaitingListEntry.objects.filter(pk=entry.pk, status=WaitingStatus.WAITING).update(
-                status=WaitingStatus.OFFERED, offered_at=now, offer_expires_at=now + offer_window()
+                status=WaitingStatus.OFFERED, offered_at=now, offer_expires_at=deadline
             )
             if not changed:  # they left or were offered by a twin meanwhile: give the seats back
                 raise SoldOut()
