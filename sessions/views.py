@@ -25,6 +25,7 @@ from . import exports, selectors, services
 from .agenda import Agenda
 from .enums import PersonRole, ReservationStatus, SessionFormat, SessionLanguage
 from .grid import day_grid
+from .meetings import selectors as meeting_selectors
 from .models import Session
 
 CALENDAR_SALT = "agenda.personal-calendar"
@@ -221,10 +222,10 @@ def _feed_language(request):
     return asked if asked in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
-def _calendar_response(request, event, published, sessions, name, filename, *, language=None):
+def _calendar_response(request, event, published, sessions, name, filename, *, language=None, meetings=()):
     """`name` is a function, called in the feed's language like the body (calendar apps show it as the title)."""
     with translation.override(language or _feed_language(request)):
-        body = exports.icalendar(published, event=event, sessions=sessions, name=name())
+        body = exports.icalendar(published, event=event, sessions=sessions, name=name(), meetings=meetings)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
@@ -280,7 +281,10 @@ def calendar_personal(request, slug, token):
     sessions = selectors.calendar_sessions(published, participant)
     language = participant.language  # a subscription is fetched for months: the person's own language
     title = lambda: _("My agenda") + f" · {event.name}"  # noqa: E731 (evaluated in the person's language)
-    return _calendar_response(request, event, published, sessions, title, "my-agenda.ics", language=language)
+    meetings = meeting_selectors.calendar_meetings(participant)
+    return _calendar_response(
+        request, event, published, sessions, title, "my-agenda.ics", language=language, meetings=meetings
+    )
 
 
 def frab_xml(request, slug):

@@ -9,7 +9,7 @@ from events.enums import Category
 from events.models import Channel
 
 from ..enums import MeetingRequestStatus
-from ..models import MeetingRequest
+from ..models import Meeting, MeetingRequest
 from . import rules
 
 PROFILE_FIELDS = ("participant__full_name", "participant__organization", "organization", "topics", "bio")
@@ -76,3 +76,16 @@ def my_meetings(participant):
         meetings=sorted(accepted, key=lambda r: r.meeting.starts_at),
         closed=[r for r in requests if r.status not in (MeetingRequestStatus.PENDING, MeetingRequestStatus.ACCEPTED)],
     )
+
+
+def calendar_meetings(participant):
+    """The person's meetings, confirmed and cancelled, for their calendar feed; `.other` is the other person."""
+    meetings = list(
+        Meeting.objects.filter(Q(request__sender=participant) | Q(request__recipient=participant))
+        .select_related("place", "request__sender", "request__recipient")
+        .order_by("starts_at", "pk")
+    )
+    for meeting in meetings:
+        request = meeting.request
+        meeting.other = request.recipient if request.sender_id == participant.pk else request.sender
+    return meetings

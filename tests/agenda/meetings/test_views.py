@@ -7,9 +7,11 @@ from django.urls import reverse
 from events.enums import ConsentPurpose
 from events.models import Consent
 from events.privacy import erase_participant, personal_data
+from sessions import services as agenda_services
 from sessions.enums import MeetingRequestStatus
 from sessions.meetings import requests
 from sessions.models import MeetingProfile, MeetingRequest, MeetingRules
+from sessions.views import personal_calendar_token
 from tests.agenda.meetings.factories import make_business, make_kol, make_rules
 from tests.events.factories import make_participant, sign_in_participant
 
@@ -181,3 +183,28 @@ def test_organizers_tick_the_pairs_in_the_admin(organizer_client, event):
         ["regulator"],
         30,
     )
+
+
+def test_the_personal_calendar_feed_has_the_meeting_and_then_its_cancellation(
+    client, event, meeting_rules, kol, business, organizer
+):
+    from icalendar import Calendar  # ~250 ms to import: only this test pays for it
+
+    agenda_services.publish_agenda(event=event, by=organizer)
+    request = requests.send_request(sender=business, recipient_id=kol.pk)
+    meeting = requests.accept_request(request_id=request.pk, by=kol)
+    feed = f"/e/{event.slug}/agenda/me/{personal_calendar_token(kol)}.ics"
+
+    def items():
+        calendar = Calendar.from_ical(client.get(feed).content)
+        return [
+            (str(c["uid"]), str(c["summary"]), str(c["status"]), str(c["location"])) for c in calendar.walk("VEVENT")
+        ]
+
+    confirmed = items()
+    requests.cancel_request(request_id=request.pk, by=business)
+
+    uid = f"meeting-{meeting.pk}@kol-2027.kol-conference"
+    place = "Khu kết nối tầng 2, bàn 1, Trung tâm Hội nghị Quốc gia"
+    assert confirmed == [(uid, "Cuộc gặp với Trần Văn Bình", "CONFIRMED", place)]
+    assert items() == [(uid, "Cuộc gặp với Trần Văn Bình", "CANCELLED", place)]
