@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from events.forms import NormalizedCharField, validate_person_name
 from events.models import normalize_text
 
+from .models import OrderPosition
+from .services.handover import NewHolder
 from .services.orders import PassRequest, max_passes_per_order
 
 
@@ -169,3 +171,23 @@ class OfferedPassForm(AttendeeForm):
             attendee_email=data["attendee_email"],
             attendee_title=data.get("attendee_title", ""),
         )
+
+
+class HolderChangeForm(AttendeeForm):
+    """Handing one pass of an order to someone else: which pass, the new holder, their consent."""
+
+    position = forms.ModelChoiceField(label=_("Pass"), queryset=None, empty_label=None)
+    holder_consent = forms.BooleanField(
+        label=_("The new holder agreed that we process their data to run their participation."),
+    )
+    field_order = ["position", "attendee_name", "attendee_email", "attendee_title", "holder_consent"]
+
+    def __init__(self, *args, positions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        chosen = OrderPosition.objects.filter(pk__in=[p.pk for p in positions]).select_related("ticket_type")
+        self.fields["position"].queryset = chosen
+        self.fields["position"].label_from_instance = lambda p: f"{p.ticket_type.name} · {p.attendee_name}"
+
+    def holder(self):
+        data = self.cleaned_data
+        return NewHolder(name=data["attendee_name"], email=data["attendee_email"], title=data.get("attendee_title", ""))

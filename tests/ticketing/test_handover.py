@@ -251,3 +251,17 @@ def test_door_devices_refreshing_their_lists_learn_the_old_badge_is_void(paid):
 
     rows = {row[0]: row[1:3] for row in selectors.offline_holders(order.event)}
     assert rows[previous.pk] == (old_badge.version + 1, False)  # an offline scan of the old code: revoked
+
+
+def test_the_attendee_page_costs_the_same_queries_for_one_and_three_passes(client, pass_type, count_queries):
+    one = place_order(pass_type.event, pass_type, 1)
+    three = order_for(pass_type.event, dict(BUYER), passes(pass_type, 3, offset=1))
+    for order in (one, three):  # the buyer proved the address: the page shows the change form too
+        client.get(handover.buyer_link_path(order))
+    client.get(reverse("ticketing:attendees", args=[one.token]))
+
+    queries = [
+        count_queries(lambda o=o: client.get(reverse("ticketing:attendees", args=[o.token]))) for o in (one, three)
+    ]
+
+    assert queries[0] == queries[1]
