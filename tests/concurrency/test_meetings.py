@@ -34,14 +34,17 @@ def _browser_session(participant):
 
 
 def _accept(live_server, request, session_key):
-    path = reverse("agenda:meetings_accept", args=[request.event.slug, request.pk])
+    return _post(live_server, reverse("agenda:meetings_accept", args=[request.event.slug, request.pk]), session_key)
+
+
+def _post(live_server, path, session_key, data=b""):
     csrf = secrets.token_hex(16)  # 32 characters: a valid unmasked token for the cookie and the header
 
     def work():
         post = urllib.request.Request(
             f"{live_server.url}{path}",
             method="POST",
-            data=b"",
+            data=data,
             headers={
                 "Cookie": f"{settings.SESSION_COOKIE_NAME}={session_key}; {settings.CSRF_COOKIE_NAME}={csrf}",
                 "X-CSRFToken": csrf,
@@ -122,6 +125,20 @@ def test_one_person_accepting_six_requests_at_once_is_in_one_place_per_slot(live
     starts = sorted(Meeting.objects.filter(holds__participant=kol).values_list("starts_at", flat=True))
     assert len(starts) == 2 and starts[0] != starts[1]
     assert MeetingRequest.objects.filter(status=MeetingRequestStatus.ACCEPTED).count() == 2
+
+
+def test_five_requests_sent_at_once_past_a_cap_of_two_leave_two(live_server, event):
+    # The guard is send_request's lock on the sender's row: without it PostgreSQL let 4 of 5 through.
+    make_rules(event, requests_per_person=2)
+    business = make_business(event, email="binh@suaviet.vn")
+    session = _browser_session(business)
+    kols = [make_kol(event, f"Nguyễn Thị Kênh {n}", email=f"kol{n}@example.vn") for n in range(5)]
+    paths = [reverse("agenda:meetings_request", args=[event.slug, kol.pk]) for kol in kols]
+
+    results = _race([_post(live_server, path, session, b"message=Xin+g%E1%BA%B7p") for path in paths])
+
+    assert results == [302] * 5
+    assert MeetingRequest.objects.filter(sender=business).count() == 2
 
 
 def test_control_reading_the_free_tables_alone_would_double_book(event):
