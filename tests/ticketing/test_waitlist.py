@@ -6,11 +6,14 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django_q.models import Schedule
+from django_q.tasks import async_task
 
 from events import privacy
 from events.enums import Category, ParticipantStatus
 from events.errors import Conflict, DomainError
 from tests.events.factories import make_participant, open_personal_link
+from ticketing.apps import WAITLIST_SCHEDULE
 from ticketing.enums import OrderStatus, WaitingStatus
 from ticketing.errors import SoldOut
 from ticketing.models import Order, Quota, TicketType, WaitingListEntry
@@ -476,4 +479,23 @@ def test_a_pass_no_longer_on_sale_is_not_offered(sold_out):
 
     entry.refresh_from_db()
     assert entry.status == WaitingStatus.WAITING
+    assert seats_taken(ticket_type) == 0
+
+
+def test_the_waiting_list_sweep_is_scheduled_every_minute_and_its_job_runs(sold_out):
+    ticket_type, order = sold_out
+    entry = in_line(ticket_type)
+    orders.cancel_order(order=order)
+    WaitingListEntry.objects.filter(pk=entry.pk).update(offer_expires_at=timezone.now() - timedelta(seconds=1))
+    schedule = Schedule.objects.get(name=WAITLIST_SCHEDULE)
+    assert (schedule.func, schedule.schedule_type, schedule.minutes) == (
+        "ticketing.tasks.advance_waiting_lists",
+        Schedule.MINUTES,
+        1,
+    )
+
+    async_task(schedule.func)  # the worker runs it (inline in the tests)
+
+    entry.refresh_from_db()
+    assert entry.status == WaitingStatus.LAPSED
     assert seats_taken(ticket_type) == 0
