@@ -8,7 +8,7 @@ from events.collation import matches, sort_people
 from events.enums import Category
 from events.models import Channel
 
-from ..enums import MeetingRequestStatus
+from ..enums import OPEN_REQUEST_STATES, MeetingRequestStatus
 from ..models import Meeting, MeetingRequest
 from . import rules
 
@@ -48,6 +48,19 @@ def _field(profile, dotted):
 def visible_profile(event_rules, viewer, participant_id):
     """One profile `viewer` may see and request, with channels; None otherwise."""
     return _with_channels(rules.visible_profiles(event_rules, viewer).filter(participant_id=participant_id)).first()
+
+
+def open_request_between(viewer, other_id):
+    """The open (pending or accepted) request between the two, either way, or None: the profile page shows it
+    instead of the form, so interest on both sides is seen by both."""
+    return (
+        MeetingRequest.objects.filter(
+            Q(sender=viewer, recipient_id=other_id) | Q(sender_id=other_id, recipient=viewer),
+            status__in=OPEN_REQUEST_STATES,
+        )
+        .select_related("meeting__place")
+        .first()
+    )
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,12 @@ def profile_detail(request, slug, participant_id):
     profile = selectors.visible_profile(rules.rules_of(event), participant, participant_id)
     if profile is None:
         raise Http404
-    context = {"event": event, "participant": participant, "profile": profile}
+    context = {
+        "event": event,
+        "participant": participant,
+        "profile": profile,
+        "between": selectors.open_request_between(participant, participant_id),
+    }
     return render(request, "agenda/meetings/profile.html", context)
 
 

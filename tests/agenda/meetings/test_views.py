@@ -208,3 +208,25 @@ def test_the_personal_calendar_feed_has_the_meeting_and_then_its_cancellation(
     place = "Khu kết nối tầng 2, bàn 1, Trung tâm Hội nghị Quốc gia"
     assert confirmed == [(uid, "Cuộc gặp với Trần Văn Bình", "CONFIRMED", place)]
     assert items() == [(uid, "Cuộc gặp với Trần Văn Bình", "CANCELLED", place)]
+
+
+def test_interest_on_both_sides_is_shown_instead_of_a_second_request(client, event, kol, business):
+    rules = make_rules(event)
+    rules.pairs = [*rules.pairs, ["kol", "business"]]
+    rules.save()
+    requests.send_request(sender=business, recipient_id=kol.pk)
+
+    sign_in_participant(client, kol)
+    kol_sees = client.get(url(event, "meetings_person", business.pk)).content.decode()
+    sign_in_participant(client, business)
+    business_sees = client.get(url(event, "meetings_person", kol.pk)).content.decode()
+
+    assert "Trần Văn Bình đã đề nghị gặp bạn" in kol_sees and "Gửi đề nghị" not in kol_sees
+    assert "Bạn đã đề nghị gặp Nguyễn Thị Cường" in business_sees and "Gửi đề nghị" not in business_sees
+
+
+def test_the_organizer_home_links_to_the_meeting_rules(organizer_client, event):
+    page = organizer_client.get(reverse("events:organizer_home", args=[event.slug])).content.decode()
+
+    assert "Gặp gỡ 1:1" in page
+    assert f"{reverse('admin:agenda_meetingrules_changelist')}?event__id__exact={event.pk}" in page
