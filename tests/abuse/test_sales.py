@@ -13,6 +13,8 @@ import requests
 
 from tests.ticketing.factories import BUYER, make_business_type
 
+from .conftest import submit
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SEATS = 12
@@ -77,3 +79,39 @@ def test_a_verified_hoarder_holds_at_most_the_cap_and_real_buyers_are_still_serv
     assert hoarding == [(201, ""), (201, ""), (409, "too_many_open_orders"), (409, "too_many_open_orders")]
     assert served == (201, "")
     assert _taken(ticket_type) == 2 * 5 + 2
+
+
+def test_an_unpaid_order_holds_its_seats_for_the_time_its_payment_method_is_given_then_lets_go(gunicorn_server, event):
+    """Minutes for a card checkout, longer once the buyer chose a bank transfer (the review's orders held 24 h)."""
+    from datetime import timedelta
+
+    from tests.events.factories import make_participant
+    from ticketing.models import Order
+    from ticketing.services.orders import expire_orders
+
+    ticket_type = make_business_type(event, seats=SEATS)
+    card_buyer = make_participant(event, category="business", status="approved", email="the@example.vn")
+    transfer_buyer = make_participant(event, category="business", status="approved", email="chuyen@example.vn")
+    base, _log = gunicorn_server(TICKETING_CARD_HOLD_MINUTES=15, TICKETING_TRANSFER_HOLD_MINUTES=600)
+
+    _order(base, event, ticket_type, 2, email=card_buyer.email, token=card_buyer.token)
+    _order(base, event, ticket_type, 3, email=transfer_buyer.email, token=transfer_buyer.token)
+    by_transfer = Order.objects.get(buyer=transfer_buyer)
+    chosen = submit(
+        requests.Session(),
+        f"{base}/orders/{by_transfer.token}/",
+        {},
+        to=f"{base}/orders/{by_transfer.token}/pay/transfer/",
+    )
+    card, transfer = Order.objects.get(buyer=card_buyer), Order.objects.get(buyer=transfer_buyer)
+
+    assert chosen.status_code == 200
+    assert (card.expires_at - card.confirmed_at, transfer.expires_at - transfer.confirmed_at) == (
+        timedelta(minutes=15),
+        timedelta(minutes=600),
+    )
+    assert _taken(ticket_type) == 5
+    expire_orders(now=card.confirmed_at + timedelta(minutes=16))
+    assert _taken(ticket_type) == 3  # the card order let its two seats go; the transfer still holds
+    expire_orders(now=transfer.confirmed_at + timedelta(minutes=601))
+    assert _taken(ticket_type) == 0
