@@ -58,6 +58,21 @@ def _may_send(sender, recipient_id, event_rules):
     return profile.participant
 
 
+def _within_cap(sender, recipient, event_rules):
+    """Under the sender's row lock: not already asked by the recipient, and under the organizers' cap."""
+    if MeetingRequest.objects.filter(sender=recipient, recipient=sender, status__in=OPEN_REQUEST_STATES).exists():
+        raise Conflict(
+            "meeting_asked_you",
+            _("%(name)s has already asked you: answer that request.") % {"name": recipient.full_name},
+        )
+    sent = MeetingRequest.objects.filter(sender=sender, status__in=OPEN_REQUEST_STATES).count()
+    if sent >= event_rules.requests_per_person:
+        raise Conflict(
+            "meeting_request_cap",
+            _("You have %(count)d open requests, the most allowed; wait for answers or cancel one.") % {"count": sent},
+        )
+
+
 @busy_on_contention
 def send_request(*, sender, recipient_id, message=""):
     """Ask a visible person for a meeting, within the organizers' pair rules and the per-person cap.
@@ -71,18 +86,7 @@ def send_request(*, sender, recipient_id, message=""):
     text = _message(message)
     with transaction.atomic():
         Participant.objects.select_for_update().filter(pk=sender.pk).first()
-        if MeetingRequest.objects.filter(sender=recipient, recipient=sender, status__in=OPEN_REQUEST_STATES).exists():
-            raise Conflict(
-                "meeting_asked_you",
-                _("%(name)s has already asked you: answer that request.") % {"name": recipient.full_name},
-            )
-        sent = MeetingRequest.objects.filter(sender=sender, status__in=OPEN_REQUEST_STATES).count()
-        if sent >= event_rules.requests_per_person:
-            raise Conflict(
-                "meeting_request_cap",
-                _("You have %(count)d open requests, the most allowed; wait for answers or cancel one.")
-                % {"count": sent},
-            )
+        _within_cap(sender, recipient, event_rules)
         try:
             with transaction.atomic():
                 request = MeetingRequest.objects.create(

@@ -178,3 +178,15 @@ def test_cancelling_frees_the_slot_for_the_next_meeting(
     assert slot_of(meeting) == (at(event, "14:00"), "Khu kết nối tầng 2", 1)
     assert Meeting.objects.get(request=first).cancelled_at is not None
     assert mailoutbox[-1].to == ["cuong@example.vn"]  # the side that did not cancel is told
+
+
+def test_asking_someone_who_already_asked_you_says_so(event, meeting_rules, kol, business):
+    meeting_rules.pairs = [*meeting_rules.pairs, ["kol", "business"]]
+    meeting_rules.save()
+    send(business, kol)
+
+    with pytest.raises(Conflict) as error:
+        requests.send_request(sender=kol, recipient_id=business.pk)
+
+    assert error.value.code == "meeting_asked_you"
+    assert MeetingRequest.objects.count() == 1
