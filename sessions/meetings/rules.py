@@ -1,7 +1,7 @@
 """Who is seen and who may ask whom: one home for the rule, read by the directory and by send_request.
 
 A profile is visible to a viewer when, in this order: the event's meetings are
-open; the owner is approved, not erased, published the profile and holds an
+open; the viewer is approved and not erased; the owner is approved, not erased, published the profile and holds an
 active "meetings" consent (Law 91/2025: withdrawing it hides the profile at
 once, since every read asks for it); the organizers allow the viewer's category
 to request the owner's; and, for a category listed only on request
@@ -47,8 +47,8 @@ def requestable_categories(rules, category):
 
 
 def visible_profiles(rules, viewer):
-    """The published profiles `viewer` may see and request (never their own)."""
-    if rules is None or not rules.open:
+    """The published profiles `viewer` may see and request (never their own); none for a viewer not approved."""
+    if rules is None or not rules.open or not _approved(viewer):
         return MeetingProfile.objects.none()
     categories = requestable_categories(rules, viewer.category)
     profiles = published_profiles(viewer.event).filter(participant__category__in=categories)
@@ -56,8 +56,12 @@ def visible_profiles(rules, viewer):
     return profiles.exclude(participant__category__in=hidden, listed=False).exclude(participant=viewer)
 
 
+def _approved(participant):
+    return participant.status == ParticipantStatus.APPROVED and participant.anonymized_at is None
+
+
 def may_take_part(participant):
     """An approved, not erased participant whose own profile is published with consent."""
-    if participant.status != ParticipantStatus.APPROVED or participant.anonymized_at is not None:
+    if not _approved(participant):
         return False
     return published_profiles(participant.event).filter(participant=participant).exists()

@@ -128,3 +128,10 @@ def test_directory_queries_stay_constant(event, meeting_rules, count_queries):
     make_kol(event, "Võ Hoài Nam")
 
     assert count_queries(lambda: selectors.directory(meeting_rules, business)) == one
+
+
+def test_an_applicant_not_yet_approved_sees_nobody(event, meeting_rules):
+    make_kol(event)
+    pending = make_participant(event, category=Category.BUSINESS, status=ParticipantStatus.PENDING)
+
+    assert selectors.directory(meeting_rules, pending) == []
