@@ -139,3 +139,24 @@ def test_a_personal_link_expires_after_its_documented_lifetime(gunicorn_server, 
 
     assert answer.status_code == 400
     assert "Đường dẫn này đã hết hạn" in answer.text
+
+
+def test_an_anonymous_order_does_not_tell_who_already_holds_a_pass(gunicorn_server, event, victims_order):
+    """Naming someone as an attendee must not reveal that they hold a pass (the registration's 409 finding,
+    on the order path): the check runs once the buyer proved their mailbox, on confirming."""
+    _order, ticket_type = victims_order
+    base, _log = gunicorn_server()
+
+    def order_naming(email):
+        body = {
+            "buyer": {**BUYER, "name": "Kẻ Dò Tìm", "email": "ke.do.tim@example.vn"},
+            "passes": [{"ticket_type": ticket_type.pk, "attendee_name": "Người Nào Đó", "attendee_email": email}],
+            "attendees_consent": True,
+        }
+        return requests.post(f"{base}/api/v1/events/{event.slug}/orders", json=body, timeout=30)
+
+    holder, nobody = order_naming("ha.nguyen@saoviet.vn"), order_naming("chua.co.ai@example.vn")
+
+    assert holder.status_code == nobody.status_code == 202
+    assert set(holder.json()) == set(nobody.json())
+    assert "ha.nguyen@saoviet.vn" not in holder.text

@@ -252,7 +252,8 @@ def _check_attendees(event, passes):
         raise DomainError("attendee_required", _("Every pass needs the attendee's name and e-mail."), field="passes")
     if len(set(emails)) != len(emails):
         raise DomainError("duplicate_attendee", _("Each pass needs a different attendee e-mail."), field="passes")
-    _check_attendee_emails(event, emails)
+    # Whether an attendee already holds a pass is checked on confirmation (confirm_order), once the buyer
+    # proved their mailbox: told to anyone placing an order, it would say who holds a pass (issue #16).
 
 
 def _check_attendee_emails(event, emails, besides=None):
