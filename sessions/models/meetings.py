@@ -7,6 +7,7 @@ length), with the windows meetings may take place in and the places (a place
 holds `tables` meetings at once).
 """
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -118,6 +119,11 @@ class MeetingWindow(models.Model):
 
     def __str__(self):
         return f"{self.starts_at:%d/%m %H:%M}–{self.ends_at:%H:%M}"
+
+    def clean(self):
+        # The admin's words before the database's CheckConstraint would refuse it with an error page.
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("A meeting window ends after it starts.")})
 
 
 class MeetingPlace(models.Model):

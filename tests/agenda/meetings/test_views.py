@@ -230,3 +230,29 @@ def test_the_organizer_home_links_to_the_meeting_rules(organizer_client, event):
 
     assert "Gặp gỡ 1:1" in page
     assert f"{reverse('admin:agenda_meetingrules_changelist')}?event__id__exact={event.pk}" in page
+
+
+def test_a_window_ending_before_it_starts_is_refused_in_words(organizer_client, event):
+    rules = make_rules(event, windows=[])
+    change = reverse("admin:agenda_meetingrules_change", args=[rules.pk])
+    form = {
+        "event": event.pk,
+        "open": "on",
+        "pair_list": ["business>kol"],
+        "requests_per_person": 10,
+        "meeting_minutes": 20,
+        "windows-TOTAL_FORMS": 1,
+        "windows-INITIAL_FORMS": 0,
+        "windows-0-starts_at_0": "14/08/2027",
+        "windows-0-starts_at_1": "15:00",
+        "windows-0-ends_at_0": "14/08/2027",
+        "windows-0-ends_at_1": "14:00",
+        "places-TOTAL_FORMS": 0,
+        "places-INITIAL_FORMS": 0,
+    }
+
+    response = organizer_client.post(change, form)
+
+    assert response.status_code == 200
+    assert "Khung giờ gặp gỡ phải kết thúc sau khi bắt đầu." in response.content.decode()
+    assert not rules.windows.exists()
