@@ -2,6 +2,7 @@
 free table, never a person's own session or reserved seat; decline, cancel (which frees the slot); the e-mails."""
 
 import pytest
+from django.utils import timezone
 
 from events.enums import Category, ConsentPurpose
 from events.errors import Conflict, NotFound, PermissionDenied
@@ -190,3 +191,25 @@ def test_asking_someone_who_already_asked_you_says_so(event, meeting_rules, kol,
 
     assert error.value.code == "meeting_asked_you"
     assert MeetingRequest.objects.count() == 1
+
+
+def test_a_chain_of_constraints_lands_on_the_first_slot_free_for_both(event, meeting_rules, kol, business):
+    meeting_rules.places.update(tables=3)
+    make_session(event, make_room(event), "14:00", "14:20", people=[kol])  # she is on stage in slot 1
+    other_kol = make_kol(event, "Lê Thị Ánh")
+    taken = requests.accept_request(request_id=send(business, other_kol).pk, by=other_kol)  # he takes slot 1
+    assert taken.starts_at == at(event, "14:00")
+    third = make_business(event, "Hoàng Thị Mai")
+    requests.accept_request(request_id=send(third, kol).pk, by=kol)  # she takes slot 2 with someone else
+
+    meeting = requests.accept_request(request_id=send(business, kol).pk, by=kol)
+
+    assert meeting.starts_at == at(event, "14:40")  # slot 1: her session; slot 2: her other meeting
+
+
+def test_a_cancelled_session_no_longer_blocks(event, meeting_rules, kol, business):
+    session = make_session(event, make_room(event), "14:00", "14:20", people=[kol])
+    session.cancelled_at = timezone.now()
+    session.save()
+
+    assert requests.accept_request(request_id=send(business, kol).pk, by=kol).starts_at == at(event, "14:00")
