@@ -256,3 +256,20 @@ def test_a_window_ending_before_it_starts_is_refused_in_words(organizer_client, 
     assert response.status_code == 200
     assert "Khung giờ gặp gỡ phải kết thúc sau khi bắt đầu." in response.content.decode()
     assert not rules.windows.exists()
+
+
+def test_list_pages_queries_do_not_grow_with_the_people(client, event, meeting_rules, kol, count_queries):
+    sign_in_participant(client, kol)
+    asker = make_business(event, "Hoàng Thị Mai")
+    requests.send_request(sender=asker, recipient_id=kol.pk)
+    sign_in_participant(client, asker)
+    pages = [url(event, "meetings"), url(event, "meetings_mine"), reverse("events:personal_page", args=[event.slug])]
+    for page in pages:
+        client.get(page)  # the first visit fills caches (content types, the badge) that later ones read
+    one = [count_queries(lambda page=page: client.get(page)) for page in pages]
+
+    for n in range(2):
+        other = make_kol(event, f"Lê Thị Ánh {n}")
+        requests.send_request(sender=asker, recipient_id=other.pk)
+
+    assert [count_queries(lambda page=page: client.get(page)) for page in pages] == one
