@@ -48,8 +48,8 @@ def join(request, slug):
         except DomainError as error:
             form.add_error("ticket_type" if error.field == "ticket_type" else None, error.message)
         else:
-            if entry.status == WaitingStatus.UNCONFIRMED:
-                request.session[JOINED_KEY] = entry.email
+            if entry is None or entry.status == WaitingStatus.UNCONFIRMED:  # None: as a new address, on purpose
+                request.session[JOINED_KEY] = joiner.email
                 return redirect("ticketing:waitlist_joined", slug=event.slug)
             return redirect("ticketing:waitlist_entry", token=entry.token)
     context = {"event": event, "form": form, "ticket_types": ticket_types, "signed_in": signed_in}

@@ -108,22 +108,60 @@ def test_joining_a_pass_still_on_sale_is_refused(event):
     assert WaitingListEntry.objects.count() == 0
 
 
-def test_joining_twice_is_refused(sold_out):
+def test_joining_twice_without_a_proven_address_answers_as_a_new_join_and_stores_nothing(sold_out, mailoutbox, jobs):
     ticket_type, _order = sold_out
+    in_line(ticket_type)
+    mailoutbox.clear()
+
+    with jobs():
+        again = waitlist.join_waiting_list(ticket_type=ticket_type, joiner=joiner())
+
+    # No enumeration: a stranger cannot tell an address in line from a new one.
+    assert again is None
+    assert WaitingListEntry.objects.count() == 1
+    assert mailoutbox == []
+
+
+def test_joining_twice_is_refused_to_the_proven_owner(sold_out):
+    ticket_type, _order = sold_out
+    person = make_participant(ticket_type.event, email="cho0@hoangkim.vn", status=ParticipantStatus.APPROVED)
     in_line(ticket_type)
 
     with pytest.raises(Conflict) as error:
-        waitlist.join_waiting_list(ticket_type=ticket_type, joiner=joiner())
+        waitlist.join_waiting_list(ticket_type=ticket_type, joiner=joiner(), participant=person)
 
     assert error.value.code == "already_in_line"
 
 
-def test_someone_holding_a_pass_cannot_join(sold_out):
+def test_an_address_holding_a_pass_is_not_told_apart_from_a_new_one(sold_out):
     ticket_type, order = sold_out
     holder = waitlist.Joiner(name="Nguyễn Thu Hà", email=order.positions.get().attendee_email)
 
+    assert waitlist.join_waiting_list(ticket_type=ticket_type, joiner=holder) is None
+    assert WaitingListEntry.objects.count() == 0
+
+
+def test_the_join_page_answers_a_pass_holder_exactly_as_a_new_address(client, sold_out):
+    ticket_type, order = sold_out
+    url = reverse("ticketing:waitlist_join", args=[ticket_type.event.slug])
+    answers = []
+    for email in (order.positions.get().attendee_email, "moi@hoangkim.vn"):
+        form = {"ticket_type": ticket_type.pk, "name": "Nguyễn Thu Hà", "email": email, "organization": "Hoàng Kim"}
+        form.update({"consent": "on"})
+        response = client.post(url, form, follow=True)
+        answers.append((response.status_code, response.redirect_chain[-1][0] if response.redirect_chain else None))
+    assert answers[0] == answers[1]
+    assert answers[0][1] is not None
+    assert WaitingListEntry.objects.filter(email="moi@hoangkim.vn").count() == 1
+
+
+def test_someone_holding_a_pass_is_refused_when_signed_in(sold_out):
+    ticket_type, order = sold_out
+    email = order.positions.get().attendee_email
+    person = make_participant(ticket_type.event, email=email, status=ParticipantStatus.APPROVED)
+
     with pytest.raises(Conflict) as error:
-        waitlist.join_waiting_list(ticket_type=ticket_type, joiner=holder)
+        waitlist.join_waiting_list(ticket_type=ticket_type, joiner=joiner(), participant=person)
 
     assert error.value.code == "attendee_has_pass"
 

@@ -65,12 +65,23 @@ def join_waiting_list(*, ticket_type, joiner, participant=None, now=None):
     already (also a partial unique constraint). With `participant` (signed in
     through their personal link: the address is proven and theirs) the place
     counts at once; otherwise the entry waits for its e-mailed confirmation link
-    (send_waitlist_confirmation, after the commit). Returns the entry.
+    (send_waitlist_confirmation, after the commit). Returns the entry, or None (below).
+
+    No enumeration: to someone who has not proved the address, an address that
+    holds a pass or is in line already answers exactly as a new one would (None
+    is returned, nothing is stored or sent), so a stranger cannot learn who
+    holds a pass or waits for one. The refusals are said only to the proven owner.
     """
     now = now or timezone.now()
     email = (participant.email if participant else joiner.email).strip().lower()
-    _check_joinable(ticket_type, email, now)
     proven = participant is not None
+    _check_on_sale_and_sold_out(ticket_type, now)
+    try:
+        _check_person(ticket_type, email)
+    except Conflict:
+        if proven:
+            raise
+        return None
     try:
         with transaction.atomic():
             entry = WaitingListEntry.objects.create(
@@ -87,8 +98,10 @@ def join_waiting_list(*, ticket_type, joiner, participant=None, now=None):
             )
             if not proven:
                 enqueue("ticketing.tasks.send_waitlist_confirmation", entry.pk)
-    except IntegrityError:
-        raise _already_in_line()
+    except IntegrityError:  # a join of the same address at the same moment
+        if proven:
+            raise _already_in_line()
+        return None
     return entry
 
 
@@ -96,7 +109,7 @@ def _already_in_line():
     return Conflict("already_in_line", _("This e-mail address is already on the waiting list for this pass."))
 
 
-def _check_joinable(ticket_type, email, now):
+def _check_on_sale_and_sold_out(ticket_type, now):
     event = ticket_type.event
     if not event.accepts_registrations:
         raise DomainError("sales_closed", _("Ticket sales for this event are closed."))
@@ -104,8 +117,11 @@ def _check_joinable(ticket_type, email, now):
         raise DomainError("unknown_ticket_type", _("This ticket type cannot be bought."), field="ticket_type")
     if available_seats(ticket_type) > 0:
         raise Conflict("not_sold_out", _("Passes of this type are still on sale: buy one instead."))
+
+
+def _check_person(ticket_type, email):
     holding = OrderPosition.objects.filter(
-        order__event_id=event.pk, order__status__in=HOLDING_SEATS, attendee_email=email
+        order__event_id=ticket_type.event_id, order__status__in=HOLDING_SEATS, attendee_email=email
     )
     if holding.exists():
         raise Conflict("attendee_has_pass", _("This address already holds a pass for the event."))
