@@ -370,6 +370,7 @@ SCANNER_FILES = (
     "common/dom.js",
     "common/texts.js",
     "vendor/idb/idb.js",
+    "vendor/qrcode-generator/qrcode.js",  # the badge a desk prints offline (checkin/badge.js)
     "vendor/noble-ed25519/ed25519.min.js",  # loaded only where Web Crypto has no Ed25519
     "checkin/icon-192.png",
     "checkin/icon-512.png",
