@@ -495,6 +495,7 @@ def checkin_sync(request, payload: SyncIn):
             scanned_at=scan.scanned_at,
             session_id=scan.session or WHOLE_EVENT,
             offline_result=scan.offline_result,
+            printed=scan.printed,
         )
         for scan in payload.scans
     ]

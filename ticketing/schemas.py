@@ -267,6 +267,10 @@ class SyncScanIn(Schema):
         pattern="^(" + "|".join(DEVICE_RESULTS) + ")$",
         description="What the device showed; only scans it admitted are admitted on the server.",
     )
+    printed: bool = Field(
+        default=False,
+        description="A badge desk's browser printed the scanned badge (offline); the sync records the print once.",
+    )
 
     @model_validator(mode="after")
     def code_or_participant(self):

@@ -39,6 +39,9 @@ from . import badges, checkin, issuing
 # Verdicts after which the person has a right to their badge in hand.
 PRINTABLE = (ScanResult.ADMITTED, ScanResult.ALREADY_CHECKED_IN, ScanResult.PRINTED)
 REASON_LENGTH = 200
+# The printer of a badge the desk's browser printed itself, offline (static/checkin/badge.js; synced by
+# ticketing.services.offline): no CUPS queue, the station's default printer.
+BROWSER = "browser"
 
 
 @dataclass
@@ -136,24 +139,36 @@ def _print(outcome, *, door, reason, now):
     if outcome.result not in PRINTABLE or holder.badge_version is None:
         return DeskOutcome(outcome)
     reason = (reason or "").strip()[:REASON_LENGTH]
-    before = (
-        DeskPrint.objects.filter(participant_id=holder.pk, badge_version=holder.badge_version)
-        .order_by("-printed_at")
-        .first()
-    )
+    before = earlier_print(holder.pk, holder.badge_version)
     if before is not None and not reason:
         return DeskOutcome(outcome, printed_before=before)
+    printed = record_print(holder, badge_version=holder.badge_version, door=door, at=now, reason=reason, before=before)
+    enqueue("ticketing.tasks.print_desk_badge", printed.pk)
+    return DeskOutcome(outcome, printed=printed, printed_before=before)
+
+
+def record_print(holder, *, badge_version, door, at, reason="", before=None, printer=None):
+    """Record one badge print at a desk: the DeskPrint row, the badge's printed_at, and for a reprint the audit entry.
+
+    `holder`: the participant (pk, event_id). `before`: the earlier print of this
+    version, if any (its `reason` is then kept and the reprint audit-logged).
+    `printer` None: the desk's CUPS printer, the row queued for the print job;
+    else the print was already made elsewhere (`BROWSER`: the desk's browser,
+    offline) and the row is recorded as printed. Runs in the caller's transaction.
+    """
     printed = DeskPrint.objects.create(
         participant_id=holder.pk,
-        badge_version=holder.badge_version,
+        badge_version=badge_version,
         gate=door.gate,
-        printer=desk_printer(door.gate),
+        printer=desk_printer(door.gate) if printer is None else printer,
         reason=reason if before else "",
-        printed_at=now,
+        printed_at=at,
         printed_by=door.by,
         device=door.device,
+        state=DeskPrintState.QUEUED if printer is None else DeskPrintState.SENT,
     )
-    Badge.objects.filter(participant_id=holder.pk).update(printed_at=now)
+    # The badge is marked printed only while the printed version is still its current one.
+    Badge.objects.filter(participant_id=holder.pk, version=badge_version).update(printed_at=at)
     if before is not None:
         audit.record(
             action="ticketing.badge.reprinted",
@@ -164,8 +179,16 @@ def _print(outcome, *, door, reason, now):
             reason=printed.reason,
             gate=door.gate,
         )
-    enqueue("ticketing.tasks.print_desk_badge", printed.pk)
-    return DeskOutcome(outcome, printed=printed, printed_before=before)
+    return printed
+
+
+def earlier_print(participant_id, badge_version):
+    """The latest DeskPrint of this badge version, or None."""
+    return (
+        DeskPrint.objects.filter(participant_id=participant_id, badge_version=badge_version)
+        .order_by("-printed_at")
+        .first()
+    )
 
 
 def send_desk_print(desk_print):

@@ -16,6 +16,12 @@ Each scan is claimed first by inserting its OfflineScan row, unique per
 answers back, it is never applied twice. A scan the device admitted that the
 server finds already admitted by someone else is a CheckInConflict, shown to
 organizers.
+
+At a badge desk the browser also prints the badge offline (static/checkin/badge.js)
+and the scan says so (`printed`): the sync records that print
+(`desk.record_print`, printer `desk.BROWSER`) in the scan's transaction, apart
+from the admission, so a resent batch records it once too. A desk that only
+prints sends the verdict `printed`: recorded, nobody admitted.
 """
 
 import dataclasses
@@ -28,13 +34,13 @@ from django.utils.translation import gettext as _
 
 from events import audit, permissions
 from events.errors import NotFound, PermissionDenied
-from events.models import Event
+from events.models import Event, Participant
 
 from .. import selectors
 from ..enums import ScanResult
 from ..models import CheckIn, CheckInConflict, OfflineScan
 from ..models.checkin import WHOLE_EVENT
-from . import badges, checkin
+from . import badges, checkin, desk
 
 
 def offline_data(event):
@@ -72,6 +78,7 @@ class DeviceScan:
     session_id: int = WHOLE_EVENT
     offline_result: str = ScanResult.ADMITTED
     participant_id: int | None = None
+    printed: bool = False  # a badge desk's browser printed the scanned badge
     unreadable: bool = False  # the device sent a NUL in the code or gate: judged invalid, stored without it
 
 
@@ -165,6 +172,8 @@ def _apply(scan, *, event, device_id, by, device, now):
             )
         outcome, event_id, participant_id = _verdict(scan, event, at, by, device)
         conflict = _conflict(scan, outcome, claimed, device_id, by)
+        if scan.printed:
+            _record_browser_print(scan, event, at, by, device)
         log = checkin.log_scan(
             at=at,
             by=by,
@@ -181,6 +190,33 @@ def _apply(scan, *, event, device_id, by, device, now):
             result=outcome.result, conflict=conflict is not None, check_in_id=outcome.check_in_id, scan_log=log
         )
     return _answer(scan.client_id, offline_result=scan.offline_result, result=outcome.result, conflict=conflict)
+
+
+# The verdicts after which a desk's browser prints (static/checkin/offline.js): the others never printed.
+PRINTED_AFTER = (ScanResult.ADMITTED, ScanResult.PRINTED)
+
+
+def _record_browser_print(scan, event, at, by, device):
+    """The badge a desk's browser printed offline: one DeskPrint of the scanned code's version, or none.
+
+    Only a genuinely signed code of this event names whose badge was printed (the
+    device printed the scanned code's QR); an unreadable, forged or foreign code,
+    an admission by name (no code to print) or a verdict after which the device
+    does not print records nothing. A version printed before is recorded as a
+    reprint: the desk could not know of the earlier print, so the reason says so.
+    """
+    if scan.unreadable or scan.participant_id is not None or scan.offline_result not in PRINTED_AFTER:
+        return None
+    claim = checkin.verified_claim(scan.code)
+    holder = Participant.objects.filter(pk=claim.participant_id, event=event).first() if claim else None
+    if holder is None:
+        return None
+    before = desk.earlier_print(holder.pk, claim.version)
+    door = checkin.Door(gate=scan.gate, by=by, event_slug=event.slug, device=device)
+    reason = _("Printed offline: the desk did not know of the earlier print.") if before else ""
+    return desk.record_print(
+        holder, badge_version=claim.version, door=door, at=at, reason=reason, before=before, printer=desk.BROWSER
+    )
 
 
 def _stored_conflict(stored):
