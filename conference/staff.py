@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from events import permissions
+from events import extensions, permissions
 from events import selectors as event_selectors
 
 
@@ -54,7 +54,9 @@ def event_pages(event, user):
         pages.append((_("Door check-in"), reverse("ticketing:scanner", args=[event.slug])))
     if permissions.can_run_signing_kiosk(user):
         pages.append((_("Signing kiosk"), reverse("declarations:kiosk_index", args=[event.slug])))
-    return pages
+    # Then the apps' staff pages (events.extensions.STAFF_LINKS: the meeting desk, live arrivals), once each.
+    listed = {url for _label, url in pages}
+    return pages + [(label, url) for label, url in extensions.staff_links(event, user) if url not in listed]
 
 
 def landing_url(user):

@@ -513,12 +513,13 @@ def erasure_blockers(participant):
 BADGE_RESOLVER = Hook(
     "badge_resolver",
     """
-    Carries (code), a scanned badge code. Fired by the signing kiosk to find whose badge it is: badge
-    codes belong to ticketing, the kiosk to events. The one receiver returns the Participant whose
-    current badge that is (signature and version checked), or None.
+    Carries (code), a scanned badge code. Fired by the signing kiosk and the meeting area's desk to
+    find whose badge it is: badge codes belong to ticketing, the kiosk to events, the desk to
+    sessions. The one receiver returns the Participant whose current badge that is (signature and
+    version checked), or None.
     """,
     via="resolve_badge",
-    fired_by=["events.declarations.views.kiosk"],
+    fired_by=["events.declarations.views.kiosk", "sessions.meetings.desk.check_in"],
     single=True,
 )
 

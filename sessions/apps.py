@@ -52,13 +52,17 @@ class AgendaConfig(AppConfig):
 
 
 def register_meetings(personal_panel, organizer_tools):
-    """Connect (sessions/meetings/): the personal page's panel, the organizer home, personal data."""
+    """Connect (sessions/meetings/): the personal page's panel, the organizer home, the desk, personal data."""
+    from events.extensions import organizer_headlines, staff_link
+
     from .meetings import organizer as meetings_organizer
     from .meetings import privacy  # noqa: F401 (registers personal data sections and the eraser)
     from .meetings.views import personal_panel as meetings_panel
 
     personal_panel(order=35)(meetings_panel)  # after "My agenda" (30), before declarations (40)
     organizer_tools(order=16)(meetings_organizer.tools)  # beside the agenda builder
+    organizer_headlines(order=35)(meetings_organizer.headlines)  # no-shows, after ticketing's (20)
+    staff_link(order=40)(meetings_organizer.staff_links)  # the meeting desk, after ticketing's door (30)
 
 
 def register_floor_privacy():

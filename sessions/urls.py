@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import views
 from .floor import views as floor
+from .meetings import desk_views
 from .meetings import views as meetings
 
 app_name = "agenda"
@@ -56,4 +57,5 @@ urlpatterns = [
     path("meetings/r/<int:request_id>/accept/", meetings.accept, name="meetings_accept"),
     path("meetings/r/<int:request_id>/decline/", meetings.decline, name="meetings_decline"),
     path("meetings/r/<int:request_id>/cancel/", meetings.cancel, name="meetings_cancel"),
+    path("meetings/desk/", desk_views.meeting_desk, name="meetings_desk"),
 ]

@@ -223,6 +223,8 @@ URLS = {
     "agenda:meetings_accept": public("POST", 302),  # another's request: "does not exist", nothing changes
     "agenda:meetings_decline": public("POST", 302),
     "agenda:meetings_cancel": public("POST", 302),
+    # The meeting area's desk: whoever scans badges at the doors scans them there too.
+    "agenda:meetings_desk": expect("GET", **STAFF_PAGE, door=200, supervisor=200, organizer=200),
 }
 
 PUBLIC_API = {"denied": 200, "token_denied": 200}

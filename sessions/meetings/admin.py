@@ -8,11 +8,14 @@ from itertools import product
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from events.enums import Category
 
-from ..models import Meeting, MeetingPlace, MeetingRequest, MeetingRules, MeetingWindow
+from ..models import Meeting, MeetingHold, MeetingPlace, MeetingRequest, MeetingRules, MeetingWindow
 
 
 def pair_key(sender, recipient):
@@ -96,7 +99,61 @@ class MeetingRequestAdmin(ReadOnlyAdmin):
     search_fields = ["sender__full_name", "recipient__full_name"]
 
 
+class AttendanceFilter(admin.SimpleListFilter):
+    """Attendance at the desk: a meeting whose slot ended with someone not checked in is a no-show."""
+
+    title = _("attendance")
+    parameter_name = "attendance"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("no_show", _("someone did not come")),
+            ("both_came", _("both checked in")),
+            ("upcoming", _("not ended yet")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        held = queryset.filter(cancelled_at__isnull=True)
+        absent = Exists(MeetingHold.objects.filter(meeting=OuterRef("pk"), checked_in_at__isnull=True))
+        if self.value() == "no_show":
+            return held.filter(absent, ends_at__lte=now)
+        if self.value() == "both_came":
+            return held.filter(~absent)
+        if self.value() == "upcoming":
+            return held.filter(ends_at__gt=now)
+        return queryset
+
+
+def attendance_of(meeting, now):
+    """ "Both came", "No-show: <name>", "Checked in: <name>", "Not ended yet" or "Cancelled" (holds prefetched)."""
+    if meeting.cancelled_at is not None:
+        return gettext("Cancelled")
+    request = meeting.request
+    names = {request.sender_id: request.sender.full_name, request.recipient_id: request.recipient.full_name}
+    absent_ids = {hold.participant_id for hold in meeting.holds.all() if hold.checked_in_at is None}
+    if not absent_ids:
+        return gettext("Both came")
+    absent = [name or "—" for pk, name in names.items() if pk in absent_ids]
+    if meeting.ends_at <= now:
+        return gettext("No-show: %(names)s") % {"names": ", ".join(absent)}
+    came = [name or "—" for pk, name in names.items() if pk not in absent_ids]
+    return gettext("Checked in: %(names)s") % {"names": ", ".join(came)} if came else gettext("Not ended yet")
+
+
 @admin.register(Meeting)
 class MeetingAdmin(ReadOnlyAdmin):
-    list_display = ["request", "starts_at", "ends_at", "place", "table", "cancelled_at"]
-    list_filter = ["event", "place", "starts_at"]
+    list_display = ["request", "starts_at", "ends_at", "place", "table", "attendance", "cancelled_at"]
+    list_filter = ["event", AttendanceFilter, "place", "starts_at"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("place", "request__sender", "request__recipient")
+            .prefetch_related("holds")
+        )
+
+    @admin.display(description=_("attendance"))
+    def attendance(self, meeting):
+        return attendance_of(meeting, timezone.now())

@@ -7,6 +7,7 @@ length), with the windows meetings may take place in and the places (a place
 holds `tables` meetings at once).
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -224,7 +225,8 @@ class MeetingHold(models.Model):
     """A person's slot taken by a meeting: the database refuses a person in two meetings at once.
 
     Both people of a meeting get one; cancelling deletes them. Slots start on the
-    grid of the meeting windows, so equal starts are what clashes.
+    grid of the meeting windows, so equal starts are what clashes. It also records
+    whether that person came (checked_in_at).
     """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="holds", verbose_name=_("meeting"))
@@ -232,6 +234,17 @@ class MeetingHold(models.Model):
         Participant, on_delete=models.CASCADE, related_name="meeting_holds", verbose_name=_("participant")
     )
     starts_at = models.DateTimeField(_("starts at"))
+    # Attendance, per person: set by the meeting area's desk when their badge is scanned
+    # (sessions.meetings.desk). Still empty once the slot has ended: a no-show.
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked in by"),
+    )
 
     class Meta:
         verbose_name = _("person's meeting slot")
