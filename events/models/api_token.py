@@ -14,10 +14,12 @@ class ApiToken(models.Model):
     Only a SHA-256 of the secret is stored; the secret is shown once when issued.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
     name = models.CharField(_("name"), max_length=100, help_text=_("E.g. the device or script using it."))
     prefix = models.CharField(_("prefix"), max_length=8, editable=False)
-    key_sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    key_sha256 = models.CharField(_("SHA-256 of the token"), max_length=64, unique=True, editable=False)
     scopes = models.JSONField(_("scopes"), default=list)
     # A scanner device works for one event: its scans judge badges of that event only.
     event = models.ForeignKey(

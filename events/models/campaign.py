@@ -71,8 +71,12 @@ class Campaign(models.Model):
 
 
 class Delivery(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deliveries")
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="deliveries")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("e-mail campaign")
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("participant")
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
@@ -96,7 +100,9 @@ class Delivery(models.Model):
 class MailOptOut(models.Model):
     """A participant who asked for no more non-essential e-mail (one click on a signed link)."""
 
-    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="mail_opt_out")
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="mail_opt_out", verbose_name=_("participant")
+    )
     at = models.DateTimeField(_("opted out at"), default=timezone.now)
 
     class Meta:

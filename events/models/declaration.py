@@ -55,7 +55,13 @@ class Declaration(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     sealed_at = models.DateTimeField(_("sealed at"), null=True, blank=True, editable=False)
     sealed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("sealed by"),
     )
     chain_length = models.PositiveIntegerField(_("chain length"), default=0, editable=False)
     chain_head = models.CharField(_("chain head hash"), max_length=64, blank=True, editable=False)
@@ -77,7 +83,9 @@ class Declaration(models.Model):
 class DeclarationVersion(models.Model):
     """One wording of a declaration in both languages; frozen once anyone signed it."""
 
-    declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, related_name="versions")
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.PROTECT, related_name="versions", verbose_name=_("declaration")
+    )
     number = models.PositiveIntegerField(_("version"))
     title_vi = models.CharField(_("title (Vietnamese)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
@@ -107,7 +115,9 @@ class DeclarationVersion(models.Model):
 class SigningRule(models.Model):
     """Which participant category may sign a declaration, and in which role."""
 
-    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="rules")
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.CASCADE, related_name="rules", verbose_name=_("declaration")
+    )
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     role = models.CharField(_("role"), max_length=32, choices=SignatoryRole.choices)
 
@@ -123,16 +133,22 @@ class SigningRule(models.Model):
 class ChainEntry(models.Model):
     """One signature or withdrawal: an append-only link of the declaration's hash chain."""
 
-    declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, related_name="entries")
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.PROTECT, related_name="entries", verbose_name=_("declaration")
+    )
     sequence = models.PositiveIntegerField(_("number in the chain"))
     previous_hash = models.CharField(_("previous entry hash"), max_length=64)
     entry_hash = models.CharField(_("entry hash"), max_length=64, unique=True)
     # Hashed content.
-    version = models.ForeignKey(DeclarationVersion, on_delete=models.PROTECT, related_name="entries")
+    version = models.ForeignKey(
+        DeclarationVersion, on_delete=models.PROTECT, related_name="entries", verbose_name=_("version")
+    )
     text_sha256 = models.CharField(_("SHA-256 of the text signed"), max_length=64)
     action = models.CharField(_("action"), max_length=16, choices=EntryAction.choices)
     withdraws = models.PositiveIntegerField(_("withdraws entry number"), null=True, blank=True)
-    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="declaration_entries")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="declaration_entries", verbose_name=_("participant")
+    )
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     role = models.CharField(_("role"), max_length=32, choices=SignatoryRole.choices)
     signer_commitment = models.CharField(_("signer commitment"), max_length=64)
@@ -140,7 +156,12 @@ class ChainEntry(models.Model):
     method = models.CharField(_("method"), max_length=16, choices=SigningMethod.choices)
     kiosk = models.CharField(_("kiosk"), max_length=40, blank=True)
     staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("staff member at the kiosk"),
     )
     recorded_at = models.DateTimeField(_("recorded at"))
     ip_sha256 = models.CharField(_("SHA-256 of the IP address"), max_length=64)
@@ -149,7 +170,7 @@ class ChainEntry(models.Model):
     # checks each against its digest while it is still present.
     display_name = models.CharField(_("name as signed"), max_length=120, blank=True)
     display_organization = models.CharField(_("organization as signed"), max_length=200, blank=True)
-    salt = models.CharField(max_length=32, blank=True)
+    salt = models.CharField(_("salt of the signer commitment"), max_length=32, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
 

@@ -47,13 +47,15 @@ class Participant(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     # The owner's secret for the API ("read my registration"); never shown to others.
-    token = models.CharField(max_length=64, unique=True, default=new_participant_token, editable=False)
+    token = models.CharField(
+        _("personal token"), max_length=64, unique=True, default=new_participant_token, editable=False
+    )
     # Personal links made at or before this nanosecond no longer open the page (events.links):
     # spending a link moves it to the link's own time, so each link works once and voids older ones.
-    links_valid_after_ns = models.BigIntegerField(default=0, editable=False)
+    links_valid_after_ns = models.BigIntegerField(_("personal links valid after"), default=0, editable=False)
     # Browser sessions opened at or before this nanosecond no longer act for the participant
     # (events.links.end_sessions): an erasure request signs out every other device at once.
-    sessions_valid_after_ns = models.BigIntegerField(default=0, editable=False)
+    sessions_valid_after_ns = models.BigIntegerField(_("sign-ins valid after"), default=0, editable=False)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     anonymized_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
@@ -75,7 +77,9 @@ class Participant(models.Model):
 class Channel(models.Model):
     """A KOL's public channel, shown to the organizers who vet the application."""
 
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="channels")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="channels", verbose_name=_("participant")
+    )
     platform = models.CharField(_("platform"), max_length=16, choices=ChannelPlatform.choices)
     handle = models.CharField(_("handle"), max_length=100)
     url = models.URLField(_("profile address"), max_length=300)
@@ -93,7 +97,9 @@ class Channel(models.Model):
 class Consent(models.Model):
     """One purpose a participant agreed to, with the exact text version; withdrawal is a timestamp."""
 
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consents")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="consents", verbose_name=_("participant")
+    )
     purpose = models.CharField(_("purpose"), max_length=32, choices=ConsentPurpose.choices)
     text_version = models.CharField(_("text version"), max_length=32)
     text_language = models.CharField(_("language of the text"), max_length=2)

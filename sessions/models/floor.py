@@ -88,7 +88,7 @@ class QuestionVote(PersonsRow):
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="floor_votes", verbose_name=_("participant")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("vote on a question")
@@ -127,7 +127,7 @@ class Poll(models.Model):
     question = models.CharField(_("poll question"), max_length=200)
     multiple = models.BooleanField(_("several answers allowed"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=PollStatus.choices, default=PollStatus.DRAFT)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("poll")
@@ -141,7 +141,7 @@ class Poll(models.Model):
 class PollOption(models.Model):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options", verbose_name=_("poll"))
     label = models.CharField(_("answer"), max_length=120)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         verbose_name = _("poll answer")
@@ -161,7 +161,7 @@ class PollBallot(PersonsRow):
         Participant, on_delete=models.CASCADE, related_name="poll_ballots", verbose_name=_("participant")
     )
     options = models.ManyToManyField(PollOption, related_name="ballots", verbose_name=_("answers"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("poll ballot")
@@ -178,7 +178,7 @@ class Feedback(PersonsRow):
     )
     rating = models.PositiveSmallIntegerField(_("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)])
     comment = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("session feedback")

@@ -14,7 +14,7 @@ class Bookmark(models.Model):
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="bookmarks", verbose_name=_("participant")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("bookmark")

@@ -21,7 +21,7 @@ class Session(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("event"))
     # Stable across edits and publications: iCalendar UIDs and frab GUIDs come from it,
     # so calendar apps replace an updated session instead of adding a duplicate.
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uid = models.UUIDField(_("calendar ID"), default=uuid.uuid4, unique=True, editable=False)
     title_vi = models.CharField(_("title (Vietnamese)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     abstract_vi = models.TextField(_("abstract (Vietnamese)"), blank=True)

@@ -19,7 +19,7 @@ class EventKey(models.Model):
     event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="badge_key", verbose_name=_("event"))
     key_id = models.CharField(_("key id"), max_length=16, unique=True)
     public_key = models.BinaryField(_("public key"), max_length=32)
-    private_key_encrypted = models.TextField(editable=False)
+    private_key_encrypted = models.TextField(_("private key (encrypted)"), editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -43,7 +43,7 @@ class Badge(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     code = models.CharField(_("badge code"), max_length=200, editable=False)
     # The code's QR image, drawn once when signed (the mask search is the slow part of printing).
-    qr_png = models.BinaryField(editable=False, default=b"")
+    qr_png = models.BinaryField(_("QR image"), editable=False, default=b"")
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     reissued_at = models.DateTimeField(_("reissued at"), null=True, blank=True)
     printed_at = models.DateTimeField(_("printed at"), null=True, blank=True)
@@ -78,11 +78,11 @@ class PrintJob(models.Model):
         _("status"), max_length=8, choices=PrintJobStatus.choices, default=PrintJobStatus.QUEUED, editable=False
     )
     # Fixed when the job starts, so the chunks rendered in parallel agree on the order.
-    participant_ids = models.JSONField(default=list, editable=False)
+    participant_ids = models.JSONField(_("participants in print order"), default=list, editable=False)
     total = models.PositiveIntegerField(_("badges"), default=0, editable=False)
     done = models.PositiveIntegerField(_("rendered"), default=0, editable=False)
-    chunks_total = models.PositiveIntegerField(default=0, editable=False)
-    chunks_done = models.PositiveIntegerField(default=0, editable=False)
+    chunks_total = models.PositiveIntegerField(_("parts"), default=0, editable=False)
+    chunks_done = models.PositiveIntegerField(_("parts rendered"), default=0, editable=False)
     file = models.FileField(_("PDF file"), upload_to="print-jobs/", blank=True, editable=False)
     error = models.TextField(_("error"), blank=True, editable=False)
     created_by = models.ForeignKey(

@@ -75,7 +75,7 @@ class Order(models.Model):
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="orders", verbose_name=_("event"))
     code = models.CharField(_("reference"), max_length=16, unique=True, default=new_order_code)
     # The buyer's secret: opens the order page and reads the order through the API.
-    token = models.CharField(max_length=64, unique=True, default=new_order_token, editable=False)
+    token = models.CharField(_("access token"), max_length=64, unique=True, default=new_order_token, editable=False)
     status = models.CharField(_("status"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.PENDING)
     source = models.CharField(_("source"), max_length=16, choices=OrderSource.choices, default=OrderSource.PURCHASE)
     buyer = models.ForeignKey(
@@ -155,10 +155,17 @@ class OrderPosition(models.Model):
 class OrderNote(models.Model):
     """What happened to an order and who did it (audit trail shown in the admin)."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="notes")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="notes", verbose_name=_("order"))
     action = models.CharField(_("action"), max_length=64)
     detail = models.TextField(_("detail"), blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
     at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:

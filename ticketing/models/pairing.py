@@ -16,7 +16,7 @@ class DevicePairing(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="device_pairings", verbose_name=_("event"))
     name = models.CharField(_("device name"), max_length=100)
     gate = models.CharField(_("gate"), max_length=64, blank=True)
-    code_sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    code_sha256 = models.CharField(_("SHA-256 of the pairing code"), max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )

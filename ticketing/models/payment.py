@@ -18,7 +18,12 @@ class Payment(models.Model):
     external_id = models.CharField(_("provider reference"), max_length=120, blank=True)
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
@@ -64,9 +69,9 @@ class Refund(models.Model):
 class StripeEvent(models.Model):
     """A webhook event id already handled: a redelivery is acknowledged and skipped."""
 
-    event_id = models.CharField(max_length=120, unique=True)
-    type = models.CharField(max_length=80)
-    received_at = models.DateTimeField(default=timezone.now)
+    event_id = models.CharField(_("Stripe event ID"), max_length=120, unique=True)
+    type = models.CharField(_("event type"), max_length=80)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("Stripe event")

@@ -37,7 +37,7 @@ class WaitingListEntry(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=WaitingStatus.choices, default=WaitingStatus.UNCONFIRMED
     )
-    token = models.CharField(max_length=64, unique=True, default=new_order_token, editable=False)
+    token = models.CharField(_("access token"), max_length=64, unique=True, default=new_order_token, editable=False)
     created_at = models.DateTimeField(_("joined at"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("in line since"), null=True, blank=True)
     offered_at = models.DateTimeField(_("offered at"), null=True, blank=True)
