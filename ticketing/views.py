@@ -345,6 +345,14 @@ def scanner_texts():
         "seats_left": _("Seats left for walk-ins: {count}"),
         "printed": _("Badge printed"),
         "print_sent": _("Badge sent to the printer."),
+        "print_here": _("Badge printed from this device (offline): it is recorded when the network returns."),
+        "desk_no_reprint_offline": _(
+            "Not printed: offline, a desk prints a badge only once; a reprint needs the network."
+        ),
+        "desk_by_name_offline": _(
+            "Offline, a desk prints only a scanned badge (the QR code needs it): find people by name once the "
+            "network is back."
+        ),
         "reprint_question": _("Printed before at {time} · Desk: {gate}. Reprint? Give a reason."),
         "undo": _("Undo"),
         "undone": _("Admission undone"),
@@ -367,10 +375,11 @@ SCANNER_FILES = (
     "checkin/codes.js",
     "checkin/store.js",
     "checkin/door.js",
+    "checkin/badge.js",
     "common/dom.js",
     "common/texts.js",
     "vendor/idb/idb.js",
-    "vendor/qrcode-generator/qrcode.js",  # the badge a desk prints offline (checkin/badge.js)
+    "vendor/qrcode-generator/qrcode.js",
     "vendor/noble-ed25519/ed25519.min.js",  # loaded only where Web Crypto has no Ed25519
     "checkin/icon-192.png",
     "checkin/icon-512.png",

@@ -3,8 +3,8 @@
  * seats left at a session door, and the conflicts a sync reports.
  *
  * Plugs into scanner.js's two seams (page.js puts them together): door.verdicts(next) sends a badge desk's
- * scans to the desk endpoints (online only: the server prints) and everything else on to `next` (offline.js,
- * so a door works offline); door.extras adds the reprint question, the undo button and the seats left to the
+ * scans to the desk endpoints (the server prints; offline, offline.js prints in the browser) and everything
+ * else on to `next` (offline.js, so a door works offline); door.extras adds the reprint question, the undo button and the seats left to the
  * verdict shown.
  */
 import { $, postJson } from "../common/dom.js";
@@ -100,12 +100,14 @@ function showKind(door) {
 
 // --- The badge desk --------------------------------------------------------------------------
 
-/** At a badge desk scans and admissions go to the desk endpoints; elsewhere on to `next`. */
+/** At a badge desk scans and admissions go to the desk endpoints (through next.atDesk: offline.js judges and
+ * prints on the device when the server does not answer); elsewhere on to `next`. */
 function deskVerdicts(door, next) {
+  const atDesk = (item) => next.atDesk(item, deskMode(), () => deskSend(door, item));
   return {
-    submitCode: (code, via) => (deskMode() ? deskSend(door, { code }) : next.submitCode(code, via)),
+    submitCode: (code, via) => (deskMode() ? atDesk({ code }) : next.submitCode(code, via)),
     admitParticipant: (participantId) =>
-      deskMode() ? deskSend(door, { participant: participantId }) : next.admitParticipant(participantId),
+      deskMode() ? atDesk({ participant: participantId }) : next.admitParticipant(participantId),
     searchPeople: (query) => next.searchPeople(query),
   };
 }
@@ -187,8 +189,8 @@ function verdictExtras(door) {
       const { t } = door;
       box.querySelector(".verdict-help").textContent = verdict.result === "no_seat" ? t("no_seat_help") : "";
       box.querySelector(".verdict-print").textContent = verdict.printed
-        ? t("print_sent") + (verdict.walk_in ? " " + t("walk_in_done") : "")
-        : "";
+        ? t(verdict.offline ? "print_here" : "print_sent") + (verdict.walk_in ? " " + t("walk_in_done") : "")
+        : verdict.print_note || "";
       const undo = box.querySelector(".verdict-undo");
       const can = undoable(door, verdict);
       undo.hidden = !can;

@@ -9,6 +9,12 @@
  * a phone restart, and is sent in order to POST /api/v1/checkin/sync when the network returns; the server
  * applies it at its original time.
  *
+ * At a badge desk (door.js hands its scans to offline.atDesk) a scan judged here also prints the badge in the
+ * browser (badge.js: the stored name, organization and category, the QR of the scanned code) and is queued
+ * with printed: true; the sync records the print apart from the admission. A desk prints offline only the
+ * first time this device meets a badge; a reprint, and printing a person found by name (the device keeps
+ * no codes), need the network.
+ *
  * The name search works offline too: the stored lists are searched with the server's folding (Cường = cuong,
  * Đạt = dat), and admitting a person found is judged like a scan by participant id (no code: ticket, window,
  * admissions), queued and synced as {participant} instead of {code}.
@@ -19,6 +25,7 @@
  */
 import { $, getJson, postJson } from "../common/dom.js";
 import { clockTime, translator } from "../common/texts.js";
+import { deskOutcome, printBadge } from "./badge.js";
 import { publicKeys, readCode, signatureEngine, signedByOneOf } from "./codes.js";
 import { gate, sessionKey } from "./scanner.js";
 import * as store from "./store.js";
@@ -28,6 +35,7 @@ const SYNC_MS = 10000; // the queue is retried this often while scans wait
 const LIVE_TIMEOUT_MS = 5000; // a live scan that hangs longer is judged here instead
 const BATCH = 200; // scans per sync request (the server takes at most 500)
 const DEVICE_KEY = "kol.checkin.device";
+const PRINTED_KEY = "kol.checkin.printed."; // + event: the participants this device printed a badge for
 const SEARCH_LIMIT = 20; // as the server's door search (ticketing.selectors.DOOR_SEARCH_LIMIT)
 
 // Set once by createOffline.
@@ -127,6 +135,7 @@ function useLists(data) {
 // (signed out, token revoked: the server answers 401/403) or the event's doors have closed.
 function forgetLists() {
   state.lists = null;
+  localStorage.removeItem(PRINTED_KEY + config.event);
   return store.forgetLists(config.event);
 }
 
@@ -285,7 +294,7 @@ function admissionRow(participantId, atGate, at, pending) {
   };
 }
 
-function queueScan(item, at, found) {
+function queueScan(item, at, found, printed = false) {
   const participantId = participantOf(item);
   const scan = {
     event: config.event,
@@ -295,6 +304,7 @@ function queueScan(item, at, found) {
     offline_result: found.result,
     synced: false,
   };
+  if (printed) scan.printed = true;
   // At a session's door the server applies the seat rule at sync (ticketing.services.offline).
   const session = parseInt(localStorage.getItem(sessionKey(config)) || "", 10);
   if (session > 0) scan.session = session;
@@ -310,12 +320,38 @@ function queueScan(item, at, found) {
   });
 }
 
-function judgeOffline(item, at) {
+function judgeOffline(item, at, desk) {
+  if (desk && item.participant) return Promise.resolve({ ...noLists(), message: t("desk_by_name_offline") });
   const judged = item.participant ? judgeParticipant(item.participant, at.getTime()) : judge(item.code, at.getTime());
   return judged.then((found) => {
     if (found.result === "error") return found;
+    if (desk) return printAtDesk(item, at, found, desk);
     return queueScan(item, at, found).then(() => found);
   });
+}
+
+// --- A badge desk offline: printed here ------------------------------------------------------
+
+function printedHere() {
+  return new Set(JSON.parse(localStorage.getItem(PRINTED_KEY + config.event) || "[]"));
+}
+
+function rememberPrinted(participantId) {
+  const printed = printedHere().add(participantId);
+  localStorage.setItem(PRINTED_KEY + config.event, JSON.stringify([...printed]));
+}
+
+/** The desk's part after the door's verdict: print the badge here when the desk may, then queue the scan. */
+function printAtDesk(item, at, found, mode) {
+  const participantId = participantOf(item);
+  const done = deskOutcome(found, mode, printedHere().has(participantId), t);
+  if (done.print) {
+    const person = state.lists.participants[participantId];
+    printBadge(person, item.code, config.categories[person.category]);
+    rememberPrinted(participantId);
+  }
+  if (!done.queue) return Promise.resolve(done.verdict);
+  return queueScan(item, at, done.verdict, done.print).then(() => done.verdict);
 }
 
 /** A live verdict that names an admission teaches this device, for when the network goes. */
@@ -344,10 +380,11 @@ function withTimeout(promise, ms) {
   });
 }
 
-/** Send live (send() -> Promise<verdict>) and fall back to judging `item` here: {code} or {participant}. */
-function liveOrOffline(send, item) {
+/** Send live (send() -> Promise<verdict>) and fall back to judging `item` here: {code} or {participant}.
+ * desk: the badge desk's mode ("admit", "print") or undefined; a desk's refusal (4xx) is its answer. */
+function liveOrOffline(send, item, desk) {
   const at = new Date();
-  if (!navigator.onLine) return judgeOffline(item, at);
+  if (!navigator.onLine) return judgeOffline(item, at, desk);
   // Scans still queued go first: the server must learn of an offline admission before a live rescan.
   const queued = state.pending ? withTimeout(sync(), LIVE_TIMEOUT_MS).catch(() => {}) : Promise.resolve();
   return queued
@@ -358,9 +395,10 @@ function liveOrOffline(send, item) {
         rememberLive(item, found);
         return found;
       },
-      () => {
+      (error) => {
+        if (desk && error.status >= 400 && error.status < 500) throw error;
         setOnline(false);
-        return judgeOffline(item, at);
+        return judgeOffline(item, at, desk);
       },
     );
 }
@@ -371,6 +409,8 @@ function offlineVerdicts(live) {
     submitCode: (code, via) => liveOrOffline(() => live.submitCode(code, via), { code }),
     admitParticipant: (participantId) =>
       liveOrOffline(() => live.admitParticipant(participantId), { participant: participantId }),
+    /** A badge desk's scan or admission: send() while the server answers (it prints), else judged and printed here. */
+    atDesk: (item, mode, send) => liveOrOffline(send, item, mode),
     searchPeople(query) {
       if (!navigator.onLine) return Promise.resolve(searchLists(query));
       return withTimeout(live.searchPeople(query), LIVE_TIMEOUT_MS).then(
@@ -404,6 +444,7 @@ function sendBatch(scans) {
       if (scan.participant) sent.participant = scan.participant;
       else sent.code = scan.code;
       if (scan.session) sent.session = scan.session;
+      if (scan.printed) sent.printed = true;
       return sent;
     }),
   });

@@ -1,7 +1,8 @@
 /* The door scanner page (templates/ticketing/scanner.html), put together. Scans are judged by three
  * layers, each taking the verdicts of the one below (scanner.js names the seam):
- *   door.js     a badge desk's scans go to the desk endpoints; the rest go down
- *   offline.js  asks the server, and judges on this device when the network fails
+ *   door.js     a badge desk's scans go to the desk endpoints (through offline.atDesk); the rest go down
+ *   offline.js  asks the server, and judges on this device when the network fails (a desk also prints
+ *               the badge in the browser then: badge.js)
  *   scanner.js  onlineVerdicts: the scan, admission-by-name and search API
  * door.js also adds to each verdict shown (the reprint question, the undo button, seats left).
  *

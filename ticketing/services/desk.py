@@ -14,7 +14,8 @@ never prints (window.print() is a no-op there), and on this machine even a
 headed Chromium 156 with --kiosk-printing under Xvfb did not reach CUPS, so
 browser printing could not be tested for real. The server prints the same
 WeasyPrint PDF the organizers print in bulk, and the desk page does not wait
-for the printer.
+for the printer. Offline the desk's browser prints instead (static/checkin/badge.js)
+and the sync records that print (`record_print`, printer `BROWSER`).
 """
 
 from dataclasses import dataclass
