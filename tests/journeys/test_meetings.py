@@ -3,15 +3,23 @@ KOL by typing his name without accents, asks him for a meeting; he opens the lin
 accepts, and both see the meeting (time, place, table) on their personal pages."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+from playwright.sync_api import expect
 
 from events.enums import Category, ChannelPlatform, ParticipantStatus
 from events.models import Channel
+from events.permissions import DOOR_STAFF
 from events.services import send_personal_link
-from tests.agenda.meetings.factories import make_kol, make_rules
+from sessions.meetings import requests
+from sessions.models import MeetingHold, MeetingPlace, MeetingRules, MeetingWindow
+from tests.agenda.meetings.factories import make_business, make_kol, make_rules
 from tests.browser.support import check_page, link_in_mail, open_personal_link
 from tests.events.factories import make_participant
+from ticketing.services import issue_badge
 
 pytestmark = [pytest.mark.browser, pytest.mark.journey, pytest.mark.django_db(transaction=True)]
 
@@ -85,3 +93,44 @@ def test_a_business_finds_a_kol_requests_and_both_see_the_meeting(person, event,
     assert "Nguyễn Đức Cường" in panel.inner_text()
     assert re.search(r"14:00–14:20 · Khu kết nối tầng 2, bàn 1", panel.inner_text())
     check_page(mai, "journey-meetings-personal-page")
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the badges' QR images
+
+
+def test_the_desk_checks_a_meeting_in_by_scanning_either_badge(person, live_server, open_event):
+    rules = MeetingRules.objects.create(event=open_event, open=True)
+    start = timezone.now() - timedelta(minutes=5)
+    MeetingWindow.objects.create(rules=rules, starts_at=start, ends_at=start + timedelta(hours=1))
+    MeetingPlace.objects.create(rules=rules, name_vi="Khu kết nối tầng 2", name_en="Networking lounge", tables=3)
+    kol = make_kol(open_event, "Nguyễn Đức Cường")
+    mai = make_business(open_event, "Trần Thị Mai")
+    request = requests.send_request(sender=mai, recipient_id=kol.pk, message="Mời anh trao đổi.")
+    requests.accept_request(request_id=request.pk, by=kol)
+    User.objects.create_user("soatve", password="mat-khau-soatve").groups.add(Group.objects.get(name=DOOR_STAFF))
+
+    desk = person()
+    desk.goto(f"{live_server.url}/staff/")
+    desk.get_by_label("Tên đăng nhập").fill("soatve")
+    desk.get_by_label("Mật khẩu").fill("mat-khau-soatve")
+    desk.get_by_role("button", name="Đăng nhập").click()
+    desk.get_by_role("link", name="Trang nhân sự của tôi").click()
+    desk.get_by_role("link", name="Bàn điểm danh cuộc gặp").click()
+    check_page(desk, "journey-meetings-desk")
+
+    desk.locator("#id_code:focus").wait_for()  # the handheld scanner types the badge code and Enter
+    desk.keyboard.type(issue_badge(mai).code)
+    desk.keyboard.press("Enter")
+    result = desk.locator("#desk-result")
+    expect(result).to_contain_text("Trần Thị Mai · đã vào")
+    expect(result).to_contain_text("Gặp Nguyễn Đức Cường · chưa đến")
+    expect(result).to_contain_text("Khu kết nối tầng 2, bàn 1")
+    check_page(desk, "journey-meetings-desk-checked-in")
+
+    desk.locator("#id_code:focus").wait_for()
+    desk.keyboard.type(issue_badge(kol).code)
+    desk.keyboard.press("Enter")
+    expect(desk.locator("#desk-result")).to_contain_text("Gặp Trần Thị Mai · Công ty Cổ phần Sữa Việt · đã có mặt")
+    assert MeetingHold.objects.filter(checked_in_by__username="soatve").count() == 2
