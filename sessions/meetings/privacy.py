@@ -49,7 +49,14 @@ def _request_row(request, participant):
         "sent_at": _when(request.created_at),
         "meeting_starts_at": _when(meeting.starts_at) if meeting else None,
         "meeting_place": f"{meeting.place.name_vi}, {meeting.table}" if meeting else None,
+        "checked_in_at_desk": _checked_in(meeting, participant),
     }
+
+
+def _checked_in(meeting, participant):
+    """When the meeting desk checked this person in (their own attendance only), or None."""
+    holds = meeting.holds.all() if meeting else []
+    return next((_when(hold.checked_in_at) for hold in holds if hold.participant_id == participant.pk), None)
 
 
 @personal_data_section(order=36)
@@ -57,6 +64,7 @@ def requests_section(participant):
     requests = (
         MeetingRequest.objects.filter(Q(sender=participant) | Q(recipient=participant))
         .select_related("sender", "recipient", "meeting__place")
+        .prefetch_related("meeting__holds")
         .order_by("created_at", "pk")
     )
     rows = [_request_row(request, participant) for request in requests]

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event
+from events.privacy import personal_data
 from sessions.meetings import desk, organizer, requests
 from sessions.models import MeetingHold, MeetingPlace, MeetingRules, MeetingWindow
 from tests.agenda.meetings.factories import make_business, make_kol
@@ -166,3 +167,13 @@ def test_a_participant_signed_in_by_their_personal_link_does_not_open_the_desk(c
     open_personal_link(client, kol)
     response = client.get(desk_url(event))
     assert response.status_code == 302 and response["Location"].startswith(reverse("staff:sign_in"))
+
+
+def test_the_data_export_says_when_the_desk_checked_the_person_in(
+    desk_client, event, meeting_now, kol, business, badge_code
+):
+    scan(desk_client, event, badge_code(business))
+    rows = {key: rows for key, _title, rows in personal_data(business)}["meeting_requests"]
+    came = MeetingHold.objects.get(participant=business).checked_in_at
+    assert rows[0]["checked_in_at_desk"] == timezone.localtime(came).isoformat()
+    assert {key: rows for key, _title, rows in personal_data(kol)}["meeting_requests"][0]["checked_in_at_desk"] is None
