@@ -393,6 +393,8 @@ function liveOrOffline(send, item, desk) {
       (found) => {
         setOnline(true);
         rememberLive(item, found);
+        // A badge the server printed here is not printed again if the network goes.
+        if (desk && found.printed && participantOf(item)) rememberPrinted(participantOf(item));
         return found;
       },
       (error) => {

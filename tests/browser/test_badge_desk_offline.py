@@ -126,3 +126,25 @@ def test_an_offline_print_only_desk_prints_and_the_sync_admits_nobody(page, live
     assert DeskPrint.objects.get().participant_id == badge.participant_id
     assert not CheckIn.objects.exists()
     assert ScanLog.objects.get().result == "printed"
+
+
+def test_a_badge_the_server_printed_is_not_printed_again_when_the_network_goes(
+    page, live_server, open_event, door_staff
+):
+    badge = holder(open_event, "Lê Hoàng Nam", organization="Kênh Ẩm thực Sài Gòn", category=Category.KOL)
+    sign_in(page.context, live_server, door_staff)
+    open_desk(page, live_server, open_event, "desk-print")
+    page.locator("#wedge").fill(badge.code)
+    page.locator("#wedge").press("Enter")
+    page.wait_for_selector(f'{VERDICT}[data-result="printed"]:not([data-offline="true"])')
+    page.click(VERDICT)
+    page.wait_for_selector(VERDICT, state="hidden")
+
+    page.context.set_offline(True)
+    page.wait_for_selector(f'{STATUS}[data-online="false"]')
+    shown = scan_offline(page, badge.code, "printed")
+
+    assert shown == "Chưa in: khi ngoại tuyến, bàn in chỉ in mỗi thẻ một lần; in lại cần có mạng."
+    assert page.evaluate("window.kolPrints") == 0
+    assert queued(page) == []  # nothing happened at the desk: nothing to send
+    assert DeskPrint.objects.get().printer != "browser"  # the server's own print, and only that
