@@ -19,6 +19,7 @@ from events.errors import DomainError
 from events.schemas import ErrorOut, ValidationErrorOut
 from sessions.api import router as agenda_router
 from ticketing.api import router as ticketing_router
+from ticketing.checkin_api import router as checkin_router
 
 
 class ConferenceAPI(NinjaAPI):
@@ -79,6 +80,7 @@ api = ConferenceAPI(
 api.add_router("/", events_router)
 api.add_router("/", declarations_router)
 api.add_router("/", ticketing_router)
+api.add_router("/", checkin_router)
 api.add_router("/", agenda_router)
 
 

@@ -36,7 +36,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-# Every scope an API token can hold (events/api.py, ticketing/api.py, sessions/api.py, declarations).
+# Every scope an API token can hold (events/api.py, ticketing/api.py and checkin_api.py, sessions/api.py,
+# declarations).
 ALL_SCOPES = [
     "participants:read",
     "participants:decide",
