@@ -33,92 +33,9 @@ The decorator-style functions under each hook (`personal_panel(order=20)`,
 `on_approved(func)`, …) are the ways to connect, kept short for the receivers.
 """
 
-import inspect
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.apps import apps
-from django.core.exceptions import ImproperlyConfigured
-
-HOOKS = {}
-
-
-@dataclass(frozen=True)
-class Receiver:
-    func: object
-    order: int
-    key: str | None
-
-    @property
-    def name(self):
-        return f"{self.func.__module__}.{self.func.__qualname__}"
-
-
-class Hook:
-    """One named extension point.
-
-    `ordered`: receivers run by their `order` (ties refused); else in connection order.
-    `single`: one receiver at most (per `key` when `keyed`).
-    `fired_by`: dotted paths of the functions that fire it, through `via` (the function of
-    this module that calls the receivers); tests/test_hooks.py checks both.
-    """
-
-    def __init__(self, name, doc, *, via, fired_by, ordered=False, single=False, keyed=False):
-        self.name, self.doc, self.via, self.fired_by = name, inspect.cleandoc(doc), via, tuple(fired_by)
-        self.ordered, self.single, self.keyed = ordered, single, keyed
-        self._receivers = []
-        HOOKS[name] = self
-
-    def connect(self, func, *, order=None, key=None):
-        if apps.ready:
-            raise ImproperlyConfigured(f"{self.name}: connect {func.__qualname__} from an AppConfig.ready()")
-        receiver = Receiver(func, order if order is not None else 50, key)
-        for existing in self._receivers:
-            if existing.name == receiver.name and existing.key == key:
-                raise ImproperlyConfigured(f"{self.name}: {receiver.name} is connected twice")
-            if self.single and existing.key == key:
-                raise ImproperlyConfigured(
-                    f"{self.name} takes one receiver{' per key' if self.keyed else ''}: "
-                    f"{existing.name} is connected, {receiver.name} cannot be"
-                )
-            if self.ordered and existing.order == receiver.order:
-                raise ImproperlyConfigured(
-                    f"{self.name}: {receiver.name} and {existing.name} both take order "
-                    f"{receiver.order}; give each its own place"
-                )
-        self._receivers.append(receiver)
-        if self.ordered:
-            self._receivers.sort(key=lambda item: item.order)
-        return func
-
-    def receivers(self, key=None):
-        """The receivers' functions in the order they run (those of `key` for a keyed hook)."""
-        return [item.func for item in self._receivers if not self.keyed or item.key == key]
-
-    def connected(self):
-        return list(self._receivers)
-
-    @contextmanager
-    def replaced(self, *funcs, key=None):
-        """Tests only: run the hook with these receivers (none at all when empty) inside the block."""
-        kept = self._receivers
-        others = [item for item in kept if self.keyed and item.key != key]
-        self._receivers = others + [Receiver(func, index, key) for index, func in enumerate(funcs)]
-        try:
-            yield
-        finally:
-            self._receivers = kept
-
-
-def _ordered_decorator(hook):
-    def decorator(order=None):
-        def register(func):
-            return hook.connect(func, order=order)
-
-        return register
-
-    return decorator
-
+from .hooks import HOOKS, Hook, ordered_decorator  # noqa: F401 (HOOKS: every hook, read here by `manage.py hooks`)
 
 # --- The personal page ---------------------------------------------------------
 
@@ -134,7 +51,7 @@ PERSONAL_PANELS = Hook(
     fired_by=["events.views.personal_page"],
     ordered=True,
 )
-personal_panel = _ordered_decorator(PERSONAL_PANELS)
+personal_panel = ordered_decorator(PERSONAL_PANELS)
 
 
 def render_personal_panels(request, participant):
@@ -154,7 +71,7 @@ NEXT_STEPS = Hook(
     fired_by=["events.steps.next_step"],
     ordered=True,
 )
-next_step = _ordered_decorator(NEXT_STEPS)
+next_step = ordered_decorator(NEXT_STEPS)
 
 
 def first_next_step(participant):
@@ -231,7 +148,7 @@ EVENT_LINKS = Hook(
     fired_by=["events.views.event_detail"],
     ordered=True,
 )
-event_link = _ordered_decorator(EVENT_LINKS)
+event_link = ordered_decorator(EVENT_LINKS)
 
 
 def event_links(event):
@@ -249,7 +166,7 @@ STAFF_LINKS = Hook(
     fired_by=["events.views.event_detail"],
     ordered=True,
 )
-staff_link = _ordered_decorator(STAFF_LINKS)
+staff_link = ordered_decorator(STAFF_LINKS)
 
 
 def staff_links(event, user):
@@ -270,7 +187,7 @@ DASHBOARD_FIGURES = Hook(
     fired_by=["events.dashboard.figures"],
     ordered=True,
 )
-dashboard_figures = _ordered_decorator(DASHBOARD_FIGURES)
+dashboard_figures = ordered_decorator(DASHBOARD_FIGURES)
 
 
 def collect_dashboard_figures(event):
@@ -399,7 +316,7 @@ ORGANIZER_HEADLINES = Hook(
     fired_by=["events.organizer.home"],
     ordered=True,
 )
-organizer_headlines = _ordered_decorator(ORGANIZER_HEADLINES)
+organizer_headlines = ordered_decorator(ORGANIZER_HEADLINES)
 
 
 def collect_organizer_headlines(event):
@@ -418,7 +335,7 @@ ORGANIZER_TODOS = Hook(
     fired_by=["events.organizer.home"],
     ordered=True,
 )
-organizer_todos = _ordered_decorator(ORGANIZER_TODOS)
+organizer_todos = ordered_decorator(ORGANIZER_TODOS)
 
 
 def collect_organizer_todos(event):
@@ -437,7 +354,7 @@ ORGANIZER_TOOLS = Hook(
     fired_by=["events.organizer.tools"],
     ordered=True,
 )
-organizer_tools = _ordered_decorator(ORGANIZER_TOOLS)
+organizer_tools = ordered_decorator(ORGANIZER_TOOLS)
 
 
 def collect_organizer_tools(event, user):
@@ -458,7 +375,7 @@ PERSONAL_DATA_SECTIONS = Hook(
     fired_by=["events.privacy.personal_data"],
     ordered=True,
 )
-personal_data_section = _ordered_decorator(PERSONAL_DATA_SECTIONS)
+personal_data_section = ordered_decorator(PERSONAL_DATA_SECTIONS)
 
 
 def personal_data_sections(participant):
@@ -646,7 +563,7 @@ DEMO_SEEDERS = Hook(
     ],
     ordered=True,
 )
-demo_seeder = _ordered_decorator(DEMO_SEEDERS)
+demo_seeder = ordered_decorator(DEMO_SEEDERS)
 
 
 def run_demo_seeders(event, stdout=None):
