@@ -170,6 +170,18 @@ LABELS = {
     "undone_at": gettext_lazy("undone at"),
     "session": gettext_lazy("session"),
     "reserved_at": gettext_lazy("reserved at"),
+    # Meetings (sessions.meetings.privacy)
+    "introduction": gettext_lazy("introduction"),
+    "topics": gettext_lazy("topics"),
+    "published": gettext_lazy("published"),
+    "shown_in_list": gettext_lazy("shown in the list"),
+    "direction": gettext_lazy("sent or received"),
+    "other_person": gettext_lazy("other person"),
+    "message": gettext_lazy("message"),
+    "sent_at": gettext_lazy("sent at"),
+    "meeting_starts_at": gettext_lazy("meeting starts at"),
+    "meeting_place": gettext_lazy("meeting place"),
+    "checked_in_at_desk": gettext_lazy("checked in at the meeting desk"),
     "promoted_at": gettext_lazy("promoted from the waitlist at"),
     "saved_at": gettext_lazy("saved at"),
 }

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event
-from events.privacy import personal_data
+from events.privacy import LABELS, personal_data
 from sessions.meetings import desk, organizer, requests
 from sessions.models import MeetingHold, MeetingPlace, MeetingRules, MeetingWindow
 from tests.agenda.meetings.factories import make_business, make_kol
@@ -177,3 +177,12 @@ def test_the_data_export_says_when_the_desk_checked_the_person_in(
     came = MeetingHold.objects.get(participant=business).checked_in_at
     assert rows[0]["checked_in_at_desk"] == timezone.localtime(came).isoformat()
     assert {key: rows for key, _title, rows in personal_data(kol)}["meeting_requests"][0]["checked_in_at_desk"] is None
+    # The export's PDF names each value in words, not by its key.
+    keys = {
+        name
+        for key, _title, rows in personal_data(business)
+        if key.startswith("meeting")
+        for row in rows
+        for name in row
+    }
+    assert keys and keys <= set(LABELS), sorted(keys - set(LABELS))
