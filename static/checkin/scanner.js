@@ -72,6 +72,31 @@ let verdicts = null;
 let extras = NO_EXTRAS;
 let busy = false;
 
+// Performance marks read by bench/camera.py (a PerformanceObserver sees each as it is made): the decode
+// time of every camera frame and the moment a verdict is painted. Cleared now and then, so a device that
+// scans all day keeps no growing list.
+const MARKS = ["checkin:decode", "checkin:code-found", "checkin:verdict-painted"];
+let marksMade = 0;
+
+function clearMarksNowAndThen() {
+  marksMade += 1;
+  if (marksMade % 500 !== 0) return;
+  MARKS.forEach((name) => {
+    performance.clearMarks(name);
+    performance.clearMeasures(name);
+  });
+}
+
+function mark(name, detail) {
+  performance.mark(name, { detail });
+  clearMarksNowAndThen();
+}
+
+function measureSince(name, start) {
+  performance.measure(name, { start });
+  clearMarksNowAndThen();
+}
+
 function countKey() {
   return "kol.checkin.admitted." + config.event;
 }
@@ -190,6 +215,8 @@ function showVerdict(verdict) {
   drawVerdict(box, verdict, colour);
   extras.render(verdict, box);
   box.hidden = false;
+  // Painted: the next frame's rendering step has run (requestAnimationFrame), then the task after it.
+  requestAnimationFrame(() => setTimeout(() => mark("checkin:verdict-painted", verdict.result)));
   if (verdict.result === "admitted") countAdmission();
   remember(verdict, colour);
   signal(colour);
@@ -319,13 +346,17 @@ function scanFrame() {
   const context = canvas.getContext("2d", { willReadFrequently: true });
   context.drawImage(video, 0, 0, canvas.width, canvas.height);
   const image = context.getImageData(0, 0, canvas.width, canvas.height);
+  const decodeStart = performance.now();
   const found = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
+  measureSince("checkin:decode", decodeStart);
   if (!found || !found.data || busy) return; // a code met while another is being judged is taken next frame
   const now = Date.now();
   const repeat = found.data === camera.lastCode && now - camera.lastSeen < DEBOUNCE_MS;
   camera.lastSeen = now;
   camera.lastCode = found.data;
-  if (!repeat) handleCode(found.data, "camera");
+  if (repeat) return;
+  mark("checkin:code-found");
+  handleCode(found.data, "camera");
 }
 
 // --- Name search -------------------------------------------------------------------------------------
