@@ -146,6 +146,7 @@ function handleCode(code, via) {
     })
     .finally(() => {
       busy = false;
+      judgeWaitingCode();
     });
 }
 
@@ -299,7 +300,8 @@ function setUpWedge() {
 
 // --- Camera scanning with jsQR --------------------------------------------------------------------
 
-const camera = { stream: null, timer: null, lastCode: "", lastSeen: 0 };
+// waiting: the latest new code the camera met while another scan was being judged, judged right after it.
+const camera = { stream: null, timer: null, frameRequest: null, lastCode: "", lastSeen: 0, waiting: "" };
 
 function cameraStatus(key) {
   $("camera-status").textContent = t(key);
@@ -318,7 +320,7 @@ function startCamera() {
       video.srcObject = stream;
       video.hidden = false;
       video.play();
-      camera.timer = setInterval(scanFrame, 150);
+      scanEveryFrame(video);
       $("camera-toggle").textContent = t("camera_off");
       cameraStatus("camera_scanning");
     })
@@ -327,8 +329,31 @@ function startCamera() {
     });
 }
 
+/** Decode every frame the camera presents (requestVideoFrameCallback); every 100 ms where it is missing. */
+function scanEveryFrame(video) {
+  if (!video.requestVideoFrameCallback) {
+    camera.timer = setInterval(scanFrame, 100);
+    return;
+  }
+  const onFrame = () => {
+    if (!camera.stream) return;
+    scanFrame();
+    camera.frameRequest = video.requestVideoFrameCallback(onFrame);
+  };
+  camera.frameRequest = video.requestVideoFrameCallback(onFrame);
+}
+
+function judgeWaitingCode() {
+  const code = camera.waiting;
+  camera.waiting = "";
+  if (code) handleCode(code, "camera");
+}
+
 function stopCamera() {
   clearInterval(camera.timer);
+  if (camera.frameRequest !== null) $("camera").cancelVideoFrameCallback(camera.frameRequest);
+  camera.frameRequest = null;
+  camera.waiting = "";
   if (camera.stream) camera.stream.getTracks().forEach((track) => track.stop());
   camera.stream = null;
   $("camera").hidden = true;
@@ -349,14 +374,15 @@ function scanFrame() {
   const decodeStart = performance.now();
   const found = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
   measureSince("checkin:decode", decodeStart);
-  if (!found || !found.data || busy) return; // a code met while another is being judged is taken next frame
+  if (!found || !found.data) return;
   const now = Date.now();
   const repeat = found.data === camera.lastCode && now - camera.lastSeen < DEBOUNCE_MS;
   camera.lastSeen = now;
   camera.lastCode = found.data;
   if (repeat) return;
   mark("checkin:code-found");
-  handleCode(found.data, "camera");
+  if (busy) camera.waiting = found.data; // judged as soon as the scan under way is
+  else handleCode(found.data, "camera");
 }
 
 // --- Name search -------------------------------------------------------------------------------------
@@ -436,6 +462,7 @@ function admit(participantId) {
     })
     .finally(() => {
       busy = false;
+      judgeWaitingCode();
     });
 }
 
