@@ -59,19 +59,21 @@ def _in_vietnamese_order(participants):
     return collation.sort_people(participants, name=lambda participant: participant.full_name)
 
 
-def participants_csv(participants):
-    """UTF-8 with BOM so Excel shows Vietnamese diacritics, rows in Vietnamese name order; returns bytes."""
-    columns = _columns()
+def table_csv(header, rows):
+    """Any table for organizers as CSV: UTF-8 with BOM so Excel shows Vietnamese diacritics; returns bytes.
+
+    Dates are written day first; cells Excel would run as formulas are neutralized (CSV injection).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([title for title, _get in columns])
-    for participant in _in_vietnamese_order(participants):
-        writer.writerow([_safe_cell(_text_cell(get(participant))) for _title, get in columns])
+    writer.writerow([str(title) for title in header])
+    for row in rows:
+        writer.writerow([_safe_cell(_text_cell(value)) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def participants_xlsx(participants):
-    """An Excel workbook of the participants, rows in Vietnamese name order; returns bytes.
+def table_xlsx(title, header, rows):
+    """Any table for organizers as an Excel workbook (the house style); returns bytes.
 
     Dates are real dates (Excel sorts and filters them), the header row stays frozen with filters on it,
     and columns are as wide as their longest value up to XLSX_MAX_WIDTH characters.
@@ -85,14 +87,13 @@ def participants_xlsx(participants):
         value = _safe_cell(value)
         return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
-    columns = _columns()
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = _("Participants")
-    sheet.append([str(title) for title, _get in columns])
-    for participant in _in_vietnamese_order(participants):
-        sheet.append([cell(get(participant)) for _title, get in columns])
-    widths = [len(str(title)) for title, _get in columns]
+    sheet.title = str(title)
+    sheet.append([str(name) for name in header])
+    for row in rows:
+        sheet.append([cell(value) for value in row])
+    widths = [len(str(name)) for name in header]
     for row in sheet.iter_rows(min_row=2):
         for index, written in enumerate(row):
             if isinstance(written.value, datetime.datetime):
@@ -106,3 +107,19 @@ def participants_xlsx(participants):
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _participant_table(participants):
+    columns = _columns()
+    rows = [[get(participant) for _title, get in columns] for participant in _in_vietnamese_order(participants)]
+    return [title for title, _get in columns], rows
+
+
+def participants_csv(participants):
+    """UTF-8 with BOM so Excel shows Vietnamese diacritics, rows in Vietnamese name order; returns bytes."""
+    return table_csv(*_participant_table(participants))
+
+
+def participants_xlsx(participants):
+    """An Excel workbook of the participants, rows in Vietnamese name order (table_xlsx's style); returns bytes."""
+    return table_xlsx(_("Participants"), *_participant_table(participants))

@@ -4,7 +4,7 @@ from django.urls import path
 
 from . import views
 from .floor import views as floor
-from .meetings import desk_views
+from .meetings import desk_views, report_views
 from .meetings import views as meetings
 
 app_name = "agenda"
@@ -58,4 +58,6 @@ urlpatterns = [
     path("meetings/r/<int:request_id>/decline/", meetings.decline, name="meetings_decline"),
     path("meetings/r/<int:request_id>/cancel/", meetings.cancel, name="meetings_cancel"),
     path("meetings/desk/", desk_views.meeting_desk, name="meetings_desk"),
+    path("meetings/report/", report_views.meetings_report, name="meetings_report"),
+    path("meetings/report.<str:fmt>", report_views.meetings_export, name="meetings_export"),
 ]

@@ -225,6 +225,9 @@ URLS = {
     "agenda:meetings_cancel": public("POST", 302),
     # The meeting area's desk: whoever scans badges at the doors scans them there too.
     "agenda:meetings_desk": expect("GET", **STAFF_PAGE, door=200, supervisor=200, organizer=200),
+    # The organizers' meeting figures and export: organizers only (door staff 403, as on the organizer home).
+    "agenda:meetings_report": expect("GET", **STAFF_PAGE, door=403, supervisor=403, organizer=200),
+    "agenda:meetings_export": expect("GET", **STAFF_PAGE, door=403, supervisor=403, organizer=200),
 }
 
 PUBLIC_API = {"denied": 200, "token_denied": 200}

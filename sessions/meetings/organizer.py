@@ -20,6 +20,12 @@ def tools(event, user):
     if permissions.is_organizer(user):
         found += [
             Tool(
+                "meeting_report",
+                _("Meetings: figures and export"),
+                reverse("agenda:meetings_report", args=[event.slug]),
+                _("Requests and meetings by category pair, tables taken by slot, unanswered requests; CSV and XLSX"),
+            ),
+            Tool(
                 "meeting_rules",
                 _("One-to-one meetings"),
                 admin_list("agenda_meetingrules", event__id__exact=event.pk),
